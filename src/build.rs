@@ -1,0 +1,177 @@
+//! The build pipeline, stage by stage:
+//!
+//! ```text
+//! load (config + content/) → resolve (Site) → render markdown (parallel)
+//!   → render templates (parallel) → write (atomic swap of the output folder)
+//! ```
+//!
+//! [`render`] runs every stage but the last and returns the output in memory
+//! (what `check` and `serve` need); [`build`] also writes it.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::{Config, Overrides, RawConfig};
+use crate::content;
+use crate::error::{Diagnostic, Diagnostics, Result, sort_diagnostics};
+use crate::fs::checked_walk;
+use crate::markdown::{Highlighter, Markdown};
+use crate::output::{self, CopyFile};
+use crate::render::{self, OutputFile, Templates};
+use crate::site::Site;
+use crate::theme;
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site's root folder (holds `config.toml`).
+    pub root: PathBuf,
+    pub overrides: Overrides,
+}
+
+/// A site rendered in memory.
+pub struct Rendition {
+    pub site: Site,
+    /// Pages, feeds and generated assets.
+    pub files: Vec<OutputFile>,
+    /// Static files and content assets, in the order they are copied.
+    pub copies: Vec<CopyFile>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What a finished build reports.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub sections: usize,
+    pub files: usize,
+    pub output_dir: PathBuf,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+impl BuildReport {
+    /// The one-line summary printed after a build.
+    pub fn summary(&self) -> String {
+        format!(
+            "Built {} page{}, {} section{} ({} files) in {} ms into {}",
+            self.pages,
+            if self.pages == 1 { "" } else { "s" },
+            self.sections,
+            if self.sections == 1 { "" } else { "s" },
+            self.files,
+            self.elapsed.as_millis(),
+            self.output_dir.display()
+        )
+    }
+}
+
+/// Stage 1: the resolved configuration.
+pub fn load_config(options: &BuildOptions) -> Result<Config> {
+    let (raw, source) = RawConfig::load(&options.root)?;
+    let names = Highlighter::theme_names();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    Config::resolve(raw, &source, &options.root, &options.overrides, &names)
+}
+
+/// Stages 1–2: the resolved site model.
+pub fn load_site(options: &BuildOptions) -> Result<Site> {
+    let config = load_config(options)?;
+    let content = content::load(&config.root)?;
+    Site::resolve(config, content)
+}
+
+/// Stages 1–4: the whole output, in memory.
+pub fn render(options: &BuildOptions) -> Result<Rendition> {
+    let site = load_site(options)?;
+    let config = &site.config;
+    let templates = Templates::load(&config.root, &config.theme)?;
+    let markdown = Markdown::new(&config.markdown, Highlighter::new());
+
+    let bodies = render::render_markdown(&site, &markdown);
+    let mut diags = Diagnostics::default();
+    diags.extend(bodies.diagnostics().cloned());
+    if diags.has_errors() {
+        return Err(diags.finish().expect_err("has errors"));
+    }
+
+    let mut files = render::render_templates(&site, &bodies, &templates)?;
+    files.extend(output::site_files(&site));
+    if config.markdown.highlight_code {
+        let css = Highlighter::css(
+            &config.markdown.highlight_theme,
+            config.markdown.highlight_theme_dark.as_deref(),
+        )
+        .map_err(crate::error::Error::msg)?;
+        files.push(OutputFile {
+            path: "highlight.css".into(),
+            bytes: css.into_bytes(),
+        });
+    }
+    let copies = copies(&site, &mut diags)?;
+    let mut warnings = diags.finish()?;
+    sort_diagnostics(&mut warnings);
+    Ok(Rendition {
+        site,
+        files,
+        copies,
+        warnings,
+    })
+}
+
+/// Stages 1–5: renders and writes the site.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let start = Instant::now();
+    let config = load_config(options)?;
+    output::check_output_dir(&config)?;
+    let rendition = render(options)?;
+    let out = &rendition.site.config.output_dir;
+    output::write_atomically(out, &rendition.copies, &rendition.files)?;
+    Ok(BuildReport {
+        pages: rendition.site.pages.len(),
+        sections: rendition.site.sections.len(),
+        files: rendition.files.len() + rendition.copies.len(),
+        output_dir: out.clone(),
+        warnings: rendition.warnings,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Theme static files, then the site's `static/` (the site wins), then the
+/// assets that sit beside content files.
+fn copies(site: &Site, diags: &mut Diagnostics) -> Result<Vec<CopyFile>> {
+    let root = &site.config.root;
+    let mut copies = Vec::new();
+    for f in theme::files(root, &site.config.theme)? {
+        if let Some(rel) = f.rel.strip_prefix("static/") {
+            copies.push(CopyFile {
+                to: PathBuf::from(rel),
+                shown: f.shown,
+                from: f.origin,
+            });
+        }
+    }
+    let static_dir = root.join("static");
+    if static_dir.is_dir() {
+        for abs in checked_walk(root, &static_dir, diags) {
+            copies.push(disk_copy(root, &static_dir, abs));
+        }
+    }
+    let content_dir = root.join("content");
+    for asset in &site.assets {
+        copies.push(CopyFile {
+            from: theme::Origin::Disk(content_dir.join(&asset.source)),
+            shown: Path::new("content").join(&asset.source),
+            to: asset.target.clone(),
+        });
+    }
+    Ok(copies)
+}
+
+fn disk_copy(root: &Path, base: &Path, abs: PathBuf) -> CopyFile {
+    CopyFile {
+        to: abs.strip_prefix(base).unwrap_or(&abs).to_path_buf(),
+        shown: abs.strip_prefix(root).unwrap_or(&abs).to_path_buf(),
+        from: theme::Origin::Disk(abs),
+    }
+}

@@ -1,0 +1,301 @@
+//! Site configuration: `config.toml` as written ([`RawConfig`]) and as the
+//! build uses it ([`Config`]), resolved against the command line.
+//!
+//! The raw form mirrors the file exactly and rejects unknown keys (outside
+//! `[extra]`) with their line and column; the resolved form has every default
+//! filled in and every path made absolute.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::error::{Diagnostic, Error, Result};
+
+/// `config.toml` exactly as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    #[serde(default)]
+    pub title: String,
+    pub description: Option<String>,
+    pub base_url: Option<Spanned<String>>,
+    pub language: Option<String>,
+    pub theme: Option<Spanned<String>>,
+    pub output_dir: Option<Spanned<String>>,
+    #[serde(default)]
+    pub markdown: RawMarkdown,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// The `[markdown]` table as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMarkdown {
+    pub smart_punctuation: Option<bool>,
+    pub highlight_code: Option<bool>,
+    pub highlight_theme: Option<Spanned<String>>,
+    pub highlight_theme_dark: Option<Spanned<String>>,
+}
+
+/// Options that come from the command line and override the file.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub output_dir: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// The configuration a build runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site's root folder (holds `config.toml`), absolute.
+    pub root: PathBuf,
+    pub title: String,
+    pub description: String,
+    /// Without a trailing slash, e.g. `https://example.org` or `https://example.org/docs`.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    /// Absolute path of the output folder.
+    pub output_dir: PathBuf,
+    pub drafts: bool,
+    pub markdown: MarkdownConfig,
+    pub extra: toml::Table,
+}
+
+/// Resolved Markdown options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkdownConfig {
+    pub smart_punctuation: bool,
+    pub highlight_code: bool,
+    pub highlight_theme: String,
+    pub highlight_theme_dark: Option<String>,
+}
+
+/// What templates see as `config`.
+#[derive(Debug, Serialize)]
+pub struct ConfigView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub language: &'a str,
+    pub theme: &'a str,
+    pub extra: &'a toml::Table,
+}
+
+pub const DEFAULT_HIGHLIGHT_THEME: &str = "InspiredGitHub";
+
+impl RawConfig {
+    /// Parses `text` (the contents of `file`).
+    pub fn parse(text: &str, file: &Path) -> Result<Self> {
+        let source: Arc<str> = Arc::from(text);
+        toml::from_str(text).map_err(|e| toml_error(&e, &source, file))
+    }
+
+    /// Reads and parses `root/config.toml`.
+    pub fn load(root: &Path) -> Result<(Self, Arc<str>)> {
+        let path = root.join("config.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::msg(format!(
+                    "no config.toml in {}: is this a sourcebrief site? (`sourcebrief init` makes one)",
+                    root.display()
+                ))
+            } else {
+                Error::io(&path, e)
+            }
+        })?;
+        let raw = Self::parse(&text, Path::new("config.toml"))?;
+        Ok((raw, Arc::from(text)))
+    }
+}
+
+impl Config {
+    /// Resolves the raw file against the command line. `highlight_themes` lists
+    /// the names of the syntax themes that exist.
+    pub fn resolve(
+        raw: RawConfig,
+        source: &Arc<str>,
+        root: &Path,
+        overrides: &Overrides,
+        highlight_themes: &[&str],
+    ) -> Result<Self> {
+        let file = Path::new("config.toml");
+        let root = std::path::absolute(root).map_err(|e| Error::io(root, e))?;
+        let spanned_error = |msg: String, span: std::ops::Range<usize>| -> Error {
+            Diagnostic::error(msg).in_file(file).at(source, span).into()
+        };
+
+        let base_url = match (&overrides.base_url, &raw.base_url) {
+            (Some(url), _) => normalize_base_url(url).map_err(Error::msg)?,
+            (None, Some(url)) => {
+                normalize_base_url(url.get_ref()).map_err(|m| spanned_error(m, url.span()))?
+            }
+            (None, None) => String::new(),
+        };
+
+        let theme = raw
+            .theme
+            .as_ref()
+            .map(|t| t.get_ref().clone())
+            .unwrap_or_else(|| "default".to_string());
+        if let Some(t) = &raw.theme
+            && (t.get_ref().is_empty() || t.get_ref().contains(['/', '\\', '.']))
+        {
+            return Err(spanned_error(
+                format!(
+                    "invalid theme name `{}`: use the name of a folder in themes/",
+                    t.get_ref()
+                ),
+                t.span(),
+            ));
+        }
+
+        let output_dir = match (&overrides.output_dir, &raw.output_dir) {
+            (Some(dir), _) => std::path::absolute(dir).map_err(|e| Error::io(dir, e))?,
+            (None, Some(dir)) => root.join(dir.get_ref()),
+            (None, None) => root.join("public"),
+        };
+
+        let check_theme = |t: &Option<Spanned<String>>| -> Result<Option<String>> {
+            match t {
+                None => Ok(None),
+                Some(t) if highlight_themes.contains(&t.get_ref().as_str()) => {
+                    Ok(Some(t.get_ref().clone()))
+                }
+                Some(t) => Err(Diagnostic::error(format!(
+                    "unknown highlight theme `{}`",
+                    t.get_ref()
+                ))
+                .in_file(file)
+                .at(source, t.span())
+                .with_help(format!("known themes: {}", highlight_themes.join(", ")))
+                .into()),
+            }
+        };
+        let markdown = MarkdownConfig {
+            smart_punctuation: raw.markdown.smart_punctuation.unwrap_or(true),
+            highlight_code: raw.markdown.highlight_code.unwrap_or(true),
+            highlight_theme: check_theme(&raw.markdown.highlight_theme)?
+                .unwrap_or_else(|| DEFAULT_HIGHLIGHT_THEME.to_string()),
+            highlight_theme_dark: check_theme(&raw.markdown.highlight_theme_dark)?,
+        };
+
+        Ok(Config {
+            root,
+            title: raw.title,
+            description: raw.description.unwrap_or_default(),
+            base_url,
+            language: raw.language.unwrap_or_else(|| "en".to_string()),
+            theme,
+            output_dir,
+            drafts: overrides.drafts,
+            markdown,
+            extra: raw.extra,
+        })
+    }
+
+    /// The absolute URL of a site path such as `/briefing/`.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    pub fn view(&self) -> ConfigView<'_> {
+        ConfigView {
+            title: &self.title,
+            description: &self.description,
+            base_url: &self.base_url,
+            language: &self.language,
+            theme: &self.theme,
+            extra: &self.extra,
+        }
+    }
+}
+
+/// Turns a TOML error into a diagnostic pointing into `source`.
+pub fn toml_error(e: &toml::de::Error, source: &Arc<str>, file: &Path) -> Error {
+    let d = Diagnostic::error(e.message().trim().to_string()).in_file(file);
+    match e.span() {
+        Some(span) => d.at(source, span).into(),
+        None => d.into(),
+    }
+}
+
+fn normalize_base_url(url: &str) -> std::result::Result<String, String> {
+    let url = url.trim();
+    if url.is_empty() || url == "/" {
+        return Ok(String::new());
+    }
+    let ok_scheme = url.starts_with("https://") || url.starts_with("http://");
+    if !ok_scheme && !url.starts_with('/') {
+        return Err(format!(
+            "base_url `{url}` must start with https://, http:// or /"
+        ));
+    }
+    if url.contains(['"', '<', '>', ' ', '\'']) {
+        return Err(format!(
+            "base_url `{url}` contains characters not allowed in a URL"
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(text: &str) -> Result<Config> {
+        let src: Arc<str> = Arc::from(text);
+        let raw = RawConfig::parse(text, Path::new("config.toml"))?;
+        Config::resolve(
+            raw,
+            &src,
+            Path::new("/site"),
+            &Overrides::default(),
+            &["InspiredGitHub"],
+        )
+    }
+
+    #[test]
+    fn defaults_are_filled_in() {
+        let c = resolve("title = \"T\"\nbase_url = \"https://example.org/\"\n").unwrap();
+        assert_eq!(c.base_url, "https://example.org");
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.language, "en");
+        assert_eq!(c.output_dir, Path::new("/site/public"));
+        assert!(c.markdown.smart_punctuation);
+        assert_eq!(c.permalink("/a/"), "https://example.org/a/");
+    }
+
+    #[test]
+    fn unknown_key_reports_line_and_column() {
+        let err = resolve("title = \"T\"\n\n[markdown]\nsmartypants = true\n").unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!(d.line_col(), Some((4, 1)));
+        assert!(d.message.contains("smartypants"), "{}", d.message);
+    }
+
+    #[test]
+    fn extra_takes_anything() {
+        let c = resolve("[extra]\nanything = [1, 2]\n[extra.nested]\nx = 1\n").unwrap();
+        assert!(c.extra.contains_key("nested"));
+    }
+
+    #[test]
+    fn unknown_highlight_theme_is_an_error() {
+        let err = resolve("[markdown]\nhighlight_theme = \"nope\"\n").unwrap_err();
+        assert_eq!(err.diagnostics[0].line_col(), Some((2, 19)));
+    }
+
+    #[test]
+    fn bad_base_url_is_an_error() {
+        assert!(resolve("base_url = \"example.org\"\n").is_err());
+    }
+}

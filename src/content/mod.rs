@@ -1,0 +1,344 @@
+//! Stage 1, *load*: reads `content/` into typed, validated files.
+//!
+//! The folder tree is walked with walkdir. `_index.md` files are sections,
+//! other `.md` files pages; the top-level folders `glossary/`, `entities/` and
+//! `sources/` are typed collections. Every other file is an asset, copied to the
+//! output beside the pages. Nothing here knows about URLs: that is the
+//! *resolve* stage ([`crate::site`]).
+
+pub mod frontmatter;
+pub mod meta;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::fs::checked_walk;
+pub use meta::{CitationDecl, Date, EntityMeta, PageMeta, SortBy, SourceMeta, TermMeta};
+
+/// A content file as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root, as shown in messages (`content/a.md`).
+    pub rel: PathBuf,
+    /// The whole text of the file.
+    pub text: Arc<str>,
+    /// Byte range of the front matter text.
+    pub front_matter: std::ops::Range<usize>,
+    /// Byte offset where the Markdown body starts.
+    pub body_start: usize,
+}
+
+impl SourceFile {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// An error pointing at `span` (bytes of the whole file).
+    pub fn error_at(&self, message: impl Into<String>, span: std::ops::Range<usize>) -> Diagnostic {
+        Diagnostic::error(message)
+            .in_file(&self.rel)
+            .at(&self.text, span)
+    }
+
+    /// A warning pointing at `span` (bytes of the whole file).
+    pub fn warning_at(
+        &self,
+        message: impl Into<String>,
+        span: std::ops::Range<usize>,
+    ) -> Diagnostic {
+        Diagnostic::warning(message)
+            .in_file(&self.rel)
+            .at(&self.text, span)
+    }
+
+    /// The span of the first occurrence of `needle` in the front matter, or
+    /// the front matter's start.
+    pub fn front_matter_span(&self, needle: &str) -> std::ops::Range<usize> {
+        frontmatter::locate(&self.text, self.front_matter.clone(), needle)
+            .unwrap_or(self.front_matter.start..self.front_matter.start)
+    }
+}
+
+/// A content file with its typed front matter.
+#[derive(Debug, Clone)]
+pub struct Parsed<M> {
+    pub file: SourceFile,
+    pub meta: M,
+}
+
+/// A page or section file of the content tree.
+#[derive(Debug, Clone)]
+pub struct ContentPage {
+    /// Folder of the file relative to `content/`, e.g. `briefing`.
+    pub dir: PathBuf,
+    /// File stem, e.g. `vulnerability-mining` (`_index` for sections).
+    pub stem: String,
+    pub parsed: Parsed<PageMeta>,
+}
+
+/// An item of a typed collection: its id is its file name without `.md`.
+#[derive(Debug, Clone)]
+pub struct Item<M> {
+    pub id: String,
+    pub parsed: Parsed<M>,
+}
+
+/// A typed collection: the items, sorted by id, and an optional `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Collection<M> {
+    pub intro: Option<Parsed<PageMeta>>,
+    pub items: Vec<Item<M>>,
+}
+
+impl<M> Default for Collection<M> {
+    fn default() -> Self {
+        Self {
+            intro: None,
+            items: Vec::new(),
+        }
+    }
+}
+
+impl<M> Collection<M> {
+    pub fn get(&self, id: &str) -> Option<&Item<M>> {
+        self.items
+            .binary_search_by(|i| i.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.items[i])
+    }
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub sections: Vec<ContentPage>,
+    pub pages: Vec<ContentPage>,
+    pub glossary: Collection<TermMeta>,
+    pub entities: Collection<EntityMeta>,
+    pub sources: Collection<SourceMeta>,
+    /// Non-Markdown files, relative to `content/`.
+    pub assets: Vec<PathBuf>,
+}
+
+/// The top-level folders that hold typed collections.
+pub const COLLECTIONS: [&str; 3] = ["glossary", "entities", "sources"];
+
+enum Kind {
+    Page,
+    Section,
+    Term,
+    Entity,
+    Source,
+    CollectionIntro(usize),
+}
+
+/// Loads and validates `root/content`.
+pub fn load(root: &Path) -> Result<Content> {
+    let content_dir = root.join("content");
+    let mut content = Content::default();
+    if !content_dir.is_dir() {
+        return Ok(content);
+    }
+    let mut diags = Diagnostics::default();
+    let mut markdown: Vec<(PathBuf, Kind)> = Vec::new();
+    for entry in checked_walk(root, &content_dir, &mut diags) {
+        let rel = entry
+            .strip_prefix(&content_dir)
+            .expect("walk stays below content/")
+            .to_path_buf();
+        if rel.extension().is_some_and(|e| e == "md") {
+            let top = rel.components().next().and_then(|c| c.as_os_str().to_str());
+            let depth = rel.components().count();
+            let is_index = rel.file_name().is_some_and(|n| n == "_index.md");
+            let kind = match top {
+                Some(t) if depth >= 2 && COLLECTIONS.contains(&t) => {
+                    let i = COLLECTIONS.iter().position(|c| *c == t).unwrap_or(0);
+                    if depth > 2 {
+                        diags.push(
+                            Diagnostic::error(format!(
+                                "`{t}/` holds one file per item; sub-folders are not allowed"
+                            ))
+                            .in_file(Path::new("content").join(&rel)),
+                        );
+                        continue;
+                    }
+                    match (is_index, i) {
+                        (true, _) => Kind::CollectionIntro(i),
+                        (false, 0) => Kind::Term,
+                        (false, 1) => Kind::Entity,
+                        (false, _) => Kind::Source,
+                    }
+                }
+                _ if is_index => Kind::Section,
+                _ => Kind::Page,
+            };
+            markdown.push((rel, kind));
+        } else {
+            content.assets.push(rel);
+        }
+    }
+
+    let results: Vec<Result<Loaded>> = markdown
+        .into_par_iter()
+        .map(|(rel, kind)| load_file(root, &rel, kind))
+        .collect();
+    for loaded in results {
+        match diags.take(loaded) {
+            Some(Loaded::Page(p)) => content.pages.push(p),
+            Some(Loaded::Section(s)) => content.sections.push(s),
+            Some(Loaded::Term(t)) => content.glossary.items.push(t),
+            Some(Loaded::Entity(e)) => content.entities.items.push(e),
+            Some(Loaded::Source(s)) => content.sources.items.push(s),
+            Some(Loaded::Intro(0, p)) => content.glossary.intro = Some(p),
+            Some(Loaded::Intro(1, p)) => content.entities.intro = Some(p),
+            Some(Loaded::Intro(_, p)) => content.sources.intro = Some(p),
+            None => {}
+        }
+    }
+    content.glossary.items.sort_by(|a, b| a.id.cmp(&b.id));
+    content.entities.items.sort_by(|a, b| a.id.cmp(&b.id));
+    content.sources.items.sort_by(|a, b| a.id.cmp(&b.id));
+    validate_collections(&content, &mut diags);
+    diags.finish().map(|_| content)
+}
+
+enum Loaded {
+    Page(ContentPage),
+    Section(ContentPage),
+    Term(Item<TermMeta>),
+    Entity(Item<EntityMeta>),
+    Source(Item<SourceMeta>),
+    Intro(usize, Parsed<PageMeta>),
+}
+
+fn load_file(root: &Path, rel: &Path, kind: Kind) -> Result<Loaded> {
+    let shown = Path::new("content").join(rel);
+    let abs = root.join(&shown);
+    let bytes = std::fs::read(&abs).map_err(|e| Error::io(&shown, e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Error::msg(format!(
+            "{}: the file is not valid UTF-8 (at byte {at})",
+            shown.display()
+        ))
+    })?;
+    let stem = rel
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok(match kind {
+        Kind::Page => Loaded::Page(ContentPage {
+            dir,
+            stem,
+            parsed: parse_file(text, shown)?,
+        }),
+        Kind::Section => Loaded::Section(ContentPage {
+            dir,
+            stem,
+            parsed: parse_file(text, shown)?,
+        }),
+        Kind::Term => Loaded::Term(Item {
+            id: stem,
+            parsed: parse_file(text, shown)?,
+        }),
+        Kind::Entity => Loaded::Entity(Item {
+            id: stem,
+            parsed: parse_file(text, shown)?,
+        }),
+        Kind::Source => Loaded::Source(Item {
+            id: stem,
+            parsed: parse_file(text, shown)?,
+        }),
+        Kind::CollectionIntro(i) => Loaded::Intro(i, parse_file(text, shown)?),
+    })
+}
+
+/// Splits and parses one file (`rel` is the path shown in messages).
+pub fn parse_file<M: DeserializeOwned>(text: String, rel: PathBuf) -> Result<Parsed<M>> {
+    let text: Arc<str> = Arc::from(text);
+    let split = frontmatter::split(&text, &rel, &text)?;
+    let meta = frontmatter::parse(&text, &split, &rel)?;
+    Ok(Parsed {
+        file: SourceFile {
+            rel,
+            text,
+            front_matter: split.front_matter,
+            body_start: split.body_start,
+        },
+        meta,
+    })
+}
+
+/// Checks what can be checked between collections at load time: duplicate
+/// glossary terms, glossary `entity` and entity `related` references.
+fn validate_collections(content: &Content, diags: &mut Diagnostics) {
+    let entity_ids: BTreeSet<&str> = content
+        .entities
+        .items
+        .iter()
+        .map(|e| e.id.as_str())
+        .collect();
+    let nearest = |id: &str| -> Option<String> {
+        crate::text::closest(id, entity_ids.iter().copied()).map(|s| format!("did you mean `{s}`?"))
+    };
+
+    let mut seen: std::collections::HashMap<&str, &Item<TermMeta>> = Default::default();
+    for item in &content.glossary.items {
+        let meta = &item.parsed.meta;
+        let file = &item.parsed.file;
+        for name in std::iter::once(&meta.term).chain(&meta.aliases) {
+            if name.trim().is_empty() {
+                diags.push(file.error_at(
+                    "a glossary term or alias is empty",
+                    file.front_matter_span("term"),
+                ));
+                continue;
+            }
+            if let Some(other) = seen.insert(name.as_str(), item) {
+                diags.push(file.error_at(
+                    format!(
+                        "`{name}` is already a term or alias of {}",
+                        other.parsed.file.rel.display()
+                    ),
+                    file.front_matter_span(&format!("\"{name}\"")),
+                ));
+            }
+        }
+        if let Some(entity) = &meta.entity
+            && !entity_ids.contains(entity.as_str())
+        {
+            let mut d = file.error_at(
+                format!("unknown entity `{entity}`: there is no content/entities/{entity}.md"),
+                file.front_matter_span(&format!("\"{entity}\"")),
+            );
+            if let Some(h) = nearest(entity) {
+                d = d.with_help(h);
+            }
+            diags.push(d);
+        }
+    }
+    for item in &content.entities.items {
+        let file = &item.parsed.file;
+        for rel in &item.parsed.meta.related {
+            if !entity_ids.contains(rel.as_str()) {
+                let mut d = file.error_at(
+                    format!(
+                        "unknown related entity `{rel}`: there is no content/entities/{rel}.md"
+                    ),
+                    file.front_matter_span(&format!("\"{rel}\"")),
+                );
+                if let Some(h) = nearest(rel) {
+                    d = d.with_help(h);
+                }
+                diags.push(d);
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! sourcebrief: a static-site generator for cited public briefings.
+//!
+//! The pipeline, one module a stage:
+//!
+//! 1. *load* — [`config`] reads `config.toml` (raw, then resolved) and
+//!    [`content`] reads `content/` into typed files;
+//! 2. *resolve* — [`site`] builds the immutable [`site::Site`] model;
+//! 3. *render markdown* — [`markdown`], one pass per feature, in parallel;
+//! 4. *render templates* — [`render`], Tera templates compiled once;
+//! 5. *write* — [`output`], into a staging folder swapped in atomically.
+//!
+//! [`build`] runs the stages in order.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod fs;
+pub mod init;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod text;
+pub mod theme;
+
+pub use build::{BuildOptions, BuildReport, build};
+pub use error::{Diagnostic, Error, Result};

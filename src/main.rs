@@ -1,0 +1,96 @@
+//! The `sourcebrief` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use sourcebrief::config::Overrides;
+use sourcebrief::{BuildOptions, Diagnostic};
+
+/// A static-site generator for cited public briefings.
+#[derive(Debug, Parser)]
+#[command(name = "sourcebrief", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into its output folder (`public/` by default).
+    Build {
+        /// The site's folder (holds config.toml).
+        #[arg(long, short, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site, instead of `output_dir` from config.toml.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// The URL the site will be published at, instead of `base_url`.
+        #[arg(long, short = 'u')]
+        base_url: Option<String>,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new site in DIR that builds as it is.
+    Init {
+        /// The folder to create (it must not exist, or be empty).
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+        } => {
+            let options = BuildOptions {
+                root,
+                overrides: Overrides {
+                    output_dir: output,
+                    base_url,
+                    drafts,
+                },
+            };
+            match sourcebrief::build(&options) {
+                Ok(report) => {
+                    print_warnings(&report.warnings);
+                    println!("{}", report.summary());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
+        Command::Init { dir } => match sourcebrief::init::init(&dir) {
+            Ok(()) => {
+                println!(
+                    "Created a new site in {}. Build it with: sourcebrief build --root {}",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
+    }
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    for w in warnings {
+        eprintln!("{}\n", w.render());
+    }
+}
+
+fn fail(e: &sourcebrief::Error) -> ExitCode {
+    eprintln!("{e}");
+    let n = e.diagnostics.len();
+    eprintln!(
+        "\nBuild failed: {n} error{}. The previous output, if any, is unchanged.",
+        if n == 1 { "" } else { "s" }
+    );
+    ExitCode::FAILURE
+}

@@ -1,0 +1,256 @@
+//! Stage 5, *write*: the output folder, written atomically.
+//!
+//! Everything is written into a staging folder beside the output folder,
+//! which then replaces it; a build that fails leaves the previous output as it
+//! was. sourcebrief marks the folders it creates, and refuses to replace a
+//! folder it did not create, or one that holds the project itself.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::{Diagnostics, Error, Result};
+use crate::render::{OutputFile, file_for_path};
+use crate::site::Site;
+use crate::text::escape_html;
+
+/// The file that marks an output folder as made by sourcebrief.
+pub const MARKER: &str = ".sourcebrief-output";
+
+/// Refuses output folders that would destroy the project or foreign files.
+pub fn check_output_dir(config: &Config) -> Result<()> {
+    let out = normalize(&config.output_dir);
+    let root = normalize(&config.root);
+    let refuse = |why: &str| {
+        Err(Error::msg(format!(
+            "refusing to use {} as the output folder: {why}",
+            config.output_dir.display()
+        )))
+    };
+    if out == root {
+        return refuse("it is the project folder");
+    }
+    if root.starts_with(&out) {
+        return refuse("it contains the project");
+    }
+    for dir in ["content", "templates", "static", "themes"] {
+        if out.starts_with(root.join(dir)) {
+            return refuse(&format!("it is inside the project's {dir}/ folder"));
+        }
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            return refuse("it is a file");
+        }
+        let empty = std::fs::read_dir(&out)
+            .map_err(|e| Error::io(&out, e))?
+            .next()
+            .is_none();
+        if !empty && !out.join(MARKER).is_file() {
+            return refuse(
+                "it is not empty and was not made by sourcebrief (delete it or choose another folder)",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Resolves `.` and `..` and symbolic links of the part that exists.
+fn normalize(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        if name == ".." {
+            out.pop();
+        } else if name != "." {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// A file to copy into the output.
+pub struct CopyFile {
+    pub from: crate::theme::Origin,
+    /// Path shown in messages.
+    pub shown: PathBuf,
+    /// Relative to the output folder.
+    pub to: PathBuf,
+}
+
+/// The files the site writes besides its pages: sitemap, robots, redirects.
+pub fn site_files(site: &Site) -> Vec<OutputFile> {
+    let config = &site.config;
+    let mut files = Vec::new();
+
+    let mut urls: Vec<(String, Option<&str>)> = site
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                config.permalink(&s.path),
+                s.meta
+                    .updated
+                    .as_ref()
+                    .or(s.meta.date.as_ref())
+                    .map(|d| d.day()),
+            )
+        })
+        .chain(site.pages.iter().map(|p| {
+            (
+                config.permalink(&p.path),
+                p.meta
+                    .updated
+                    .as_ref()
+                    .or(p.meta.date.as_ref())
+                    .map(|d| d.day()),
+            )
+        }))
+        .collect();
+    urls.sort();
+    let mut sitemap = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (loc, lastmod) in &urls {
+        sitemap.push_str(&format!("  <url>\n    <loc>{}</loc>\n", escape_html(loc)));
+        if let Some(d) = lastmod {
+            sitemap.push_str(&format!("    <lastmod>{d}</lastmod>\n"));
+        }
+        sitemap.push_str("  </url>\n");
+    }
+    sitemap.push_str("</urlset>\n");
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        bytes: sitemap.into_bytes(),
+    });
+
+    files.push(OutputFile {
+        path: "robots.txt".into(),
+        bytes: format!(
+            "User-agent: *\nAllow: /\nSitemap: {}\n",
+            config.permalink("/sitemap.xml")
+        )
+        .into_bytes(),
+    });
+
+    if !site.redirects.is_empty() {
+        let mut lines = String::new();
+        let mut redirects = site.redirects.clone();
+        redirects.sort_by(|a, b| a.from.cmp(&b.from));
+        for r in &redirects {
+            lines.push_str(&format!("{} {} 301\n", r.from, r.to));
+            files.push(OutputFile {
+                path: file_for_path(&r.from),
+                bytes: redirect_page(&config.permalink(&r.to), &config.language).into_bytes(),
+            });
+        }
+        files.push(OutputFile {
+            path: "_redirects".into(),
+            bytes: lines.into_bytes(),
+        });
+    }
+    files
+}
+
+/// A page that sends the reader to `target` (no script: a meta refresh).
+pub fn redirect_page(target: &str, lang: &str) -> String {
+    let t = escape_html(target);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved to {t}</title>\n<link rel=\"canonical\" href=\"{t}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{t}\">{t}</a>.</p>\n</body>\n</html>\n",
+        lang = escape_html(lang)
+    )
+}
+
+/// Writes `files` and copies `copies` into a staging folder, then swaps it in
+/// for `out_dir`. Later entries win over earlier ones with the same path.
+pub fn write_atomically(out_dir: &Path, copies: &[CopyFile], files: &[OutputFile]) -> Result<()> {
+    let parent = out_dir
+        .parent()
+        .ok_or_else(|| Error::msg("the output folder has no parent folder"))?;
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let name = out_dir
+        .file_name()
+        .ok_or_else(|| Error::msg("the output folder has no name"))?
+        .to_string_lossy()
+        .to_string();
+    let staging = parent.join(format!(
+        ".{name}.sourcebrief-staging-{}",
+        std::process::id()
+    ));
+    let old = parent.join(format!(".{name}.sourcebrief-old-{}", std::process::id()));
+
+    let result = (|| -> Result<()> {
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        }
+        std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        std::fs::write(staging.join(MARKER), "").map_err(|e| Error::io(&staging, e))?;
+
+        // Later writers win: copy first (theme, then site static), then files.
+        for c in copies {
+            let dest = staging.join(&c.to);
+            if let Some(d) = dest.parent() {
+                std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+            }
+            match &c.from {
+                crate::theme::Origin::Disk(p) => {
+                    std::fs::copy(p, &dest).map_err(|e| Error::io(&c.shown, e))?;
+                }
+                crate::theme::Origin::Embedded(bytes) => {
+                    std::fs::write(&dest, bytes).map_err(|e| Error::io(&dest, e))?;
+                }
+            }
+        }
+        let mut dirs: Vec<PathBuf> = files
+            .iter()
+            .filter_map(|f| staging.join(&f.path).parent().map(Path::to_path_buf))
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        for d in &dirs {
+            std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+        }
+        let mut diags = Diagnostics::default();
+        let results: Vec<Result<()>> = files
+            .par_iter()
+            .map(|f| {
+                let dest = staging.join(&f.path);
+                std::fs::write(&dest, &f.bytes).map_err(|e| Error::io(&dest, e))
+            })
+            .collect();
+        for r in results {
+            diags.take(r);
+        }
+        diags.finish().map(|_| ())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+
+    if out_dir.exists() {
+        std::fs::rename(out_dir, &old).map_err(|e| Error::io(out_dir, e))?;
+    }
+    if let Err(e) = std::fs::rename(&staging, out_dir) {
+        // Put the previous output back.
+        let _ = std::fs::rename(&old, out_dir);
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(Error::io(out_dir, e));
+    }
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! The Tera templates of a build, compiled once.
+//!
+//! The theme's templates are registered as `themes/<name>/<file>` and that
+//! prefix is a Tera fallback prefix; the site's own `templates/<file>` are
+//! registered as `<file>`. So a site file overrides the theme file of the
+//! same name everywhere (`render`, `extends`, `include`), and a site template
+//! can still extend the original as `themes/<name>/<file>`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tera::{Context, ErrorKind, Kwargs, State, Tera};
+
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::fs::checked_walk;
+use crate::theme;
+
+pub struct Templates {
+    tera: Tera,
+    /// Template name → (file shown in messages, its text).
+    sources: HashMap<String, (PathBuf, Arc<str>)>,
+}
+
+impl Templates {
+    /// Loads the theme `theme_name` and the site's `templates/` and compiles them.
+    pub fn load(root: &Path, theme_name: &str) -> Result<Self> {
+        let prefix = format!("themes/{theme_name}/");
+        let mut sources: HashMap<String, (PathBuf, Arc<str>)> = HashMap::new();
+        let mut diags = Diagnostics::default();
+
+        for file in theme::files(root, theme_name)? {
+            if let Some(name) = file.rel.strip_prefix("templates/") {
+                let text = read_text(file.read()?, &file.shown)?;
+                sources.insert(format!("{prefix}{name}"), (file.shown, text));
+            }
+        }
+        let site_dir = root.join("templates");
+        if site_dir.is_dir() {
+            for abs in checked_walk(root, &site_dir, &mut diags) {
+                let name = abs
+                    .strip_prefix(&site_dir)
+                    .expect("walk stays in templates/")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let shown = abs.strip_prefix(root).unwrap_or(&abs).to_path_buf();
+                let bytes = std::fs::read(&abs).map_err(|e| Error::io(&shown, e))?;
+                let text = read_text(bytes, &shown)?;
+                sources.insert(name, (shown, text));
+            }
+        }
+        diags.finish()?;
+
+        let mut tera = Tera::new();
+        tera.set_fallback_prefixes([prefix])
+            .map_err(|e| Error::msg(e.to_string()))?;
+        register_filters(&mut tera);
+        let mut names: Vec<&String> = sources.keys().collect();
+        names.sort();
+        let batch: Vec<(&str, &str)> = names
+            .iter()
+            .map(|n| (n.as_str(), &*sources[*n].1))
+            .collect();
+        let result = tera.add_raw_templates(batch);
+        let templates = Self { tera, sources };
+        result.map_err(|e| templates.error(&e))?;
+        Ok(templates)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// Renders `name` with `context`.
+    pub fn render(&self, name: &str, context: &Context) -> Result<String> {
+        self.tera.render(name, context).map_err(|e| self.error(&e))
+    }
+
+    /// Turns a Tera error into a diagnostic in the template's own file.
+    fn error(&self, e: &tera::Error) -> Error {
+        let report = match e.kind() {
+            ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => r,
+            other => return Error::msg(format!("template error: {other}")),
+        };
+        let message = report.message().to_string();
+        match self.sources.get(report.filename()) {
+            Some((shown, text)) => {
+                let span = report.span();
+                // Tera's spans hold lines (1-based) and columns (0-based).
+                let start = crate::error::offset_of(text, span.start_line, span.start_col + 1);
+                let end = if span.end_line == span.start_line && span.end_col > span.start_col {
+                    start + (span.end_col - span.start_col)
+                } else {
+                    start
+                };
+                Diagnostic::error(message)
+                    .in_file(shown)
+                    .at(text, start..end)
+                    .into()
+            }
+            None => Error::msg(format!("template `{}`: {message}", report.filename())),
+        }
+    }
+}
+
+fn read_text(bytes: Vec<u8>, shown: &Path) -> Result<Arc<str>> {
+    String::from_utf8(bytes).map(Arc::from).map_err(|_| {
+        Error::msg(format!(
+            "{}: the template is not valid UTF-8",
+            shown.display()
+        ))
+    })
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `2024-08-08` → `8 August 2024`.
+pub fn long_date(date: &str) -> String {
+    let parts: Vec<&str> = date.get(..10).unwrap_or(date).split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => match (m.parse::<usize>(), d.parse::<u32>()) {
+            (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
+            _ => date.to_string(),
+        },
+        _ => date.to_string(),
+    }
+}
+
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter("long_date", |v: &str, _: Kwargs, _: &State| long_date(v));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_dates() {
+        assert_eq!(long_date("2024-08-08"), "8 August 2024");
+        assert_eq!(long_date("2024-12-31T10:00:00Z"), "31 December 2024");
+        assert_eq!(long_date("soon"), "soon");
+    }
+}

@@ -1,0 +1,485 @@
+//! Stage 2, *resolve*: turns the loaded [`Content`] into the immutable
+//! [`Site`] model: URLs, the section tree, sorting, previous/next links,
+//! redirects, and the checks that need the whole site (duplicate URLs).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::content::{
+    COLLECTIONS, Collection, Content, ContentPage, EntityMeta, PageMeta, SortBy, SourceFile,
+    SourceMeta, TermMeta,
+};
+use crate::error::{Diagnostic, Diagnostics, Result};
+use crate::text::slugify;
+
+/// A page, with its place in the site.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub file: SourceFile,
+    pub meta: PageMeta,
+    pub slug: String,
+    /// URL path, e.g. `/briefing/vulnerability-mining/`.
+    pub path: String,
+    /// Index of its section in [`Site::sections`].
+    pub section: usize,
+    /// Neighbours in the section's order (indices into [`Site::pages`]).
+    pub previous: Option<usize>,
+    pub next: Option<usize>,
+}
+
+/// A section: an `_index.md` and the pages beside and below it.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub file: SourceFile,
+    pub meta: PageMeta,
+    /// Folder relative to `content/` (empty for the home page).
+    pub dir: PathBuf,
+    pub path: String,
+    pub parent: Option<usize>,
+    /// Its pages, sorted by the section's `sort_by`.
+    pub pages: Vec<usize>,
+    /// Its direct subsections, in path order.
+    pub subsections: Vec<usize>,
+}
+
+/// A redirect from an earlier URL of a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    pub from: String,
+    pub to: String,
+}
+
+/// A non-Markdown file under `content/`, copied to the output.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Relative to `content/`.
+    pub source: PathBuf,
+    /// Relative to the output folder.
+    pub target: PathBuf,
+}
+
+/// The whole site, resolved. Immutable once built.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+    pub glossary: Collection<TermMeta>,
+    pub entities: Collection<EntityMeta>,
+    pub sources: Collection<SourceMeta>,
+    pub redirects: Vec<Redirect>,
+    pub assets: Vec<Asset>,
+}
+
+impl Site {
+    /// Resolves `content` under `config`.
+    pub fn resolve(config: Config, content: Content) -> Result<Site> {
+        let mut diags = Diagnostics::default();
+        let Content {
+            sections: content_sections,
+            pages: content_pages,
+            glossary,
+            entities,
+            sources,
+            assets,
+        } = content;
+
+        // Drafts: a draft section hides everything below it.
+        let draft_dirs: Vec<PathBuf> = content_sections
+            .iter()
+            .filter(|s| s.parsed.meta.draft && !config.drafts)
+            .map(|s| s.dir.clone())
+            .collect();
+        let hidden = |dir: &Path| draft_dirs.iter().any(|d| dir.starts_with(d));
+
+        // Sections, parents before children.
+        let mut by_dir: BTreeMap<PathBuf, ContentPage> = content_sections
+            .into_iter()
+            .filter(|s| !hidden(&s.dir))
+            .map(|s| (s.dir.clone(), s))
+            .collect();
+        if !by_dir.contains_key(Path::new("")) {
+            by_dir.insert(PathBuf::new(), implicit_home(&config));
+        }
+        let mut sections: Vec<Section> = Vec::with_capacity(by_dir.len());
+        let mut index_of_dir: HashMap<PathBuf, usize> = HashMap::new();
+        for (dir, s) in by_dir {
+            let parent = nearest_section(&index_of_dir, dir.parent());
+            let meta = s.parsed.meta;
+            let file = s.parsed.file;
+            let path = match (&meta.path, parent) {
+                (Some(p), _) => diags.take(normalize_path(p, &file)),
+                (None, None) => Some("/".to_string()),
+                (None, Some(parent)) => {
+                    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                    diags
+                        .take(slug_for(meta.slug.as_deref(), name, &file))
+                        .map(|slug| format!("{}{slug}/", sections[parent].path))
+                }
+            };
+            let Some(path) = path else { continue };
+            let idx = sections.len();
+            if let Some(p) = parent {
+                sections[p].subsections.push(idx);
+            }
+            index_of_dir.insert(dir.clone(), idx);
+            sections.push(Section {
+                file,
+                meta,
+                dir,
+                path,
+                parent,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+            });
+        }
+
+        // Pages.
+        let mut pages: Vec<Page> = Vec::with_capacity(content_pages.len());
+        for p in content_pages {
+            if (p.parsed.meta.draft && !config.drafts) || hidden(&p.dir) {
+                continue;
+            }
+            let file = p.parsed.file;
+            let meta = p.parsed.meta;
+            if meta.sort_by.is_some() {
+                diags.push(file.error_at(
+                    "`sort_by` belongs in a section's _index.md, not in a page",
+                    file.front_matter_span("sort_by"),
+                ));
+            }
+            // `dir/index.md` is the page `dir`, with its assets beside it.
+            let (dir, name) = if p.stem == "index" && !p.dir.as_os_str().is_empty() {
+                let name = p
+                    .dir
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                (
+                    p.dir.parent().unwrap_or(Path::new("")).to_path_buf(),
+                    name.to_string(),
+                )
+            } else {
+                (p.dir.clone(), p.stem.clone())
+            };
+            let section = nearest_section(&index_of_dir, Some(&dir)).unwrap_or(0);
+            let Some(slug) = diags.take(slug_for(meta.slug.as_deref(), &name, &file)) else {
+                continue;
+            };
+            let path = match &meta.path {
+                Some(path) => diags.take(normalize_path(path, &file)),
+                None => {
+                    let mut path = sections[section].path.clone();
+                    let below = dir
+                        .strip_prefix(&sections[section].dir)
+                        .unwrap_or(Path::new(""));
+                    for c in below.components() {
+                        path.push_str(&slugify(&c.as_os_str().to_string_lossy()));
+                        path.push('/');
+                    }
+                    Some(format!("{path}{slug}/"))
+                }
+            };
+            let Some(path) = path else { continue };
+            pages.push(Page {
+                file,
+                meta,
+                slug,
+                path,
+                section,
+                previous: None,
+                next: None,
+            });
+        }
+        pages.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
+
+        // Sorting and neighbours.
+        for (i, page) in pages.iter().enumerate() {
+            sections[page.section].pages.push(i);
+        }
+        for section in &mut sections {
+            let sort_by = section.meta.sort_by.unwrap_or_default();
+            section
+                .pages
+                .sort_by(|&a, &b| compare_pages(&pages[a], &pages[b], sort_by));
+            for w in section.pages.windows(2) {
+                pages[w[0]].next = Some(w[1]);
+                pages[w[1]].previous = Some(w[0]);
+            }
+        }
+
+        // Redirects.
+        let mut redirects = Vec::new();
+        for page in pages
+            .iter()
+            .map(|p| (&p.file, &p.meta, &p.path))
+            .chain(sections.iter().map(|s| (&s.file, &s.meta, &s.path)))
+        {
+            let (file, meta, path) = page;
+            for alias in &meta.aliases {
+                if let Some(from) = diags.take(normalize_alias(alias, file)) {
+                    redirects.push((
+                        file,
+                        Redirect {
+                            from,
+                            to: path.clone(),
+                        },
+                    ));
+                }
+            }
+        }
+
+        check_unique_urls(
+            &sections, &pages, &redirects, &glossary, &entities, &sources, &mut diags,
+        );
+        let redirects: Vec<Redirect> = redirects.into_iter().map(|(_, r)| r).collect();
+
+        let assets = assets
+            .into_iter()
+            .filter(|a| !hidden(a.parent().unwrap_or(Path::new(""))))
+            .map(|a| Asset {
+                target: a.clone(),
+                source: a,
+            })
+            .collect();
+
+        diags.finish()?;
+        Ok(Site {
+            config,
+            sections,
+            pages,
+            glossary,
+            entities,
+            sources,
+            redirects,
+            assets,
+        })
+    }
+
+    /// The section at the site root.
+    pub fn home(&self) -> &Section {
+        &self.sections[0]
+    }
+
+    /// A section's ancestors from the home page down, the section included.
+    pub fn section_chain(&self, mut idx: usize) -> Vec<usize> {
+        let mut chain = vec![idx];
+        while let Some(p) = self.sections[idx].parent {
+            chain.push(p);
+            idx = p;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+fn implicit_home(config: &Config) -> ContentPage {
+    let text: Arc<str> = Arc::from("");
+    ContentPage {
+        dir: PathBuf::new(),
+        stem: "_index".into(),
+        parsed: crate::content::Parsed {
+            file: SourceFile {
+                rel: PathBuf::from("content/_index.md"),
+                text,
+                front_matter: 0..0,
+                body_start: 0,
+            },
+            meta: PageMeta {
+                title: Some(config.title.clone()),
+                ..PageMeta::default()
+            },
+        },
+    }
+}
+
+fn nearest_section(
+    index_of_dir: &HashMap<PathBuf, usize>,
+    mut dir: Option<&Path>,
+) -> Option<usize> {
+    while let Some(d) = dir {
+        if let Some(&i) = index_of_dir.get(d) {
+            return Some(i);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+fn slug_for(explicit: Option<&str>, name: &str, file: &SourceFile) -> Result<String> {
+    let slug = slugify(explicit.unwrap_or(name));
+    if slug.is_empty() {
+        let span = match explicit {
+            Some(s) => file.front_matter_span(&format!("\"{s}\"")),
+            None => 0..0,
+        };
+        return Err(file
+            .error_at(
+                format!("cannot make a URL slug from `{}`", explicit.unwrap_or(name)),
+                span,
+            )
+            .with_help("use letters or digits, or set `slug` in the front matter")
+            .into());
+    }
+    Ok(slug)
+}
+
+/// `path = "about/team"` → `/about/team/`.
+fn normalize_path(path: &str, file: &SourceFile) -> Result<String> {
+    let trimmed = path.trim().trim_matches('/');
+    let bad = trimmed
+        .split('/')
+        .any(|c| c == ".." || c == "." || c.is_empty())
+        && !trimmed.is_empty();
+    if bad || trimmed.contains(['\\', '?', '#', '"', '<', '>']) || trimmed.contains("://") {
+        return Err(file
+            .error_at(
+                format!("`path = \"{path}\"` is not a plain site path"),
+                file.front_matter_span(&format!("\"{path}\"")),
+            )
+            .into());
+    }
+    if trimmed.is_empty() {
+        return Ok("/".into());
+    }
+    Ok(format!("/{trimmed}/"))
+}
+
+/// `/old/url` → `/old/url/`; `/old.html` stays a file.
+fn normalize_alias(alias: &str, file: &SourceFile) -> Result<String> {
+    let a = alias.trim();
+    let trimmed = a.trim_matches('/');
+    let bad = trimmed.is_empty()
+        || trimmed
+            .split('/')
+            .any(|c| c == ".." || c == "." || c.is_empty())
+        || a.contains("://")
+        || a.contains(['\\', '?', '#', '"', '<', '>', ' ']);
+    if bad {
+        return Err(file
+            .error_at(
+                format!("alias `{alias}` is not a site path such as `/old/url/`"),
+                file.front_matter_span(&format!("\"{alias}\"")),
+            )
+            .into());
+    }
+    if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
+        Ok(format!("/{trimmed}"))
+    } else {
+        Ok(format!("/{trimmed}/"))
+    }
+}
+
+fn compare_pages(a: &Page, b: &Page, sort_by: SortBy) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let title = |p: &Page| p.meta.title.clone().unwrap_or_default().to_lowercase();
+    let newest_first = |a: &Page, b: &Page| b.meta.date.cmp(&a.meta.date);
+    let by_weight = |a: &Page, b: &Page| match (a.meta.weight, b.meta.weight) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    let primary = match sort_by {
+        SortBy::Weight => by_weight(a, b).then_with(|| newest_first(a, b)),
+        SortBy::Date => newest_first(a, b),
+        SortBy::Title => title(a).cmp(&title(b)),
+    };
+    primary
+        .then_with(|| title(a).cmp(&title(b)))
+        .then_with(|| a.path.cmp(&b.path))
+}
+
+fn check_unique_urls(
+    sections: &[Section],
+    pages: &[Page],
+    redirects: &[(&SourceFile, Redirect)],
+    glossary: &Collection<TermMeta>,
+    entities: &Collection<EntityMeta>,
+    sources: &Collection<SourceMeta>,
+    diags: &mut Diagnostics,
+) {
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    let mut claim = |url: &str,
+                     owner: &Path,
+                     span_file: Option<&SourceFile>,
+                     diags: &mut Diagnostics| {
+        let key = url.to_lowercase();
+        match seen.get(&key) {
+            Some(first) => {
+                let msg = format!(
+                    "{} and {} both want the URL {url}",
+                    first.display(),
+                    owner.display()
+                );
+                let d = match span_file {
+                    Some(f) => f.error_at(msg, 0..0),
+                    None => Diagnostic::error(msg).in_file(owner),
+                };
+                diags.push(d.with_help("URLs are compared without regard to case; change `slug`, `path` or the file name of one of them"));
+            }
+            None => {
+                seen.insert(key, owner.to_path_buf());
+            }
+        }
+    };
+    // Collections claim their URLs first: they are fixed by the format.
+    for (name, ids) in [
+        (
+            "glossary",
+            if glossary.items.is_empty() && glossary.intro.is_none() {
+                vec![]
+            } else {
+                vec![None]
+            },
+        ),
+        (
+            "entities",
+            entity_urls(
+                entities.items.iter().map(|i| i.id.as_str()),
+                entities.intro.is_some(),
+            ),
+        ),
+        (
+            "sources",
+            entity_urls(
+                sources.items.iter().map(|i| i.id.as_str()),
+                sources.intro.is_some(),
+            ),
+        ),
+    ] {
+        debug_assert!(COLLECTIONS.contains(&name));
+        for id in ids {
+            let (url, owner) = match id {
+                None => (
+                    format!("/{name}/"),
+                    PathBuf::from(format!("content/{name}/")),
+                ),
+                Some(id) => (
+                    format!("/{name}/{}/", slugify(&id)),
+                    PathBuf::from(format!("content/{name}/{id}.md")),
+                ),
+            };
+            claim(&url, &owner, None, diags);
+        }
+    }
+    for s in sections {
+        claim(&s.path, &s.file.rel, Some(&s.file), diags);
+    }
+    for p in pages {
+        claim(&p.path, &p.file.rel, Some(&p.file), diags);
+    }
+    for (file, r) in redirects {
+        claim(&r.from, &file.rel, Some(file), diags);
+    }
+}
+
+fn entity_urls<'a>(ids: impl Iterator<Item = &'a str>, has_intro: bool) -> Vec<Option<String>> {
+    let mut v: Vec<Option<String>> = ids.map(|i| Some(i.to_string())).collect();
+    if !v.is_empty() || has_intro {
+        v.insert(0, None);
+    }
+    v
+}

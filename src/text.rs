@@ -1,0 +1,120 @@
+//! Small text utilities: slugs, HTML escaping, and "did you mean" suggestions.
+
+/// A URL- and id-safe slug: lower-case letters and digits of any script are
+/// kept, everything else becomes a single `-`. `"CNNVD & CNITSEC"` →
+/// `"cnnvd-cnitsec"`, `"安洵信息"` → `"安洵信息"`.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if !matches!(c, '\'' | '’') {
+            // Apostrophes inside words do not split them ("BfV's" → "bfvs").
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Levenshtein distance in characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `name` (case-insensitively), if it is close
+/// enough to be a likely typo.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(lower.chars().count()) / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// The `n` candidates closest to `name`, best first.
+pub fn closest_n<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
+    let lower = name.to_lowercase();
+    let mut scored: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .map(|c| (edit_distance(&lower, &c.to_lowercase()), c))
+        .collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Hello, World!"), "hello-world");
+        assert_eq!(slugify("  The 48-hour rule "), "the-48-hour-rule");
+        assert_eq!(slugify("CNNVD & CNITSEC"), "cnnvd-cnitsec");
+        assert_eq!(slugify("BfV's report"), "bfvs-report");
+        assert_eq!(slugify("安洵信息"), "安洵信息");
+        assert_eq!(slugify("Über Ärger"), "über-ärger");
+        assert_eq!(slugify("snake_case_name"), "snake-case-name");
+        assert_eq!(slugify("!!!"), "");
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            escape_html("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            closest("cnnvb", ["cnnvd", "cnitsec", "i-soon"]),
+            Some("cnnvd")
+        );
+        assert_eq!(closest("zzzzzz", ["cnnvd"]), None);
+        assert_eq!(
+            closest_n("isoon", ["i-soon", "cnnvd", "bfv"], 2),
+            ["i-soon", "bfv"]
+        );
+    }
+}
