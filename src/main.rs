@@ -62,7 +62,7 @@ fn main() -> ExitCode {
                     println!("{}", report.summary());
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(&e),
+                Err(e) => fail(&e, "Build failed", " The previous output, if any, is unchanged."),
             }
         }
         Command::Init { dir } => match sourcebrief::init::init(&dir) {
@@ -74,7 +74,7 @@ fn main() -> ExitCode {
                 );
                 ExitCode::SUCCESS
             }
-            Err(e) => fail(&e),
+            Err(e) => fail(&e, "init failed", ""),
         },
     }
 }
@@ -85,12 +85,9 @@ fn print_warnings(warnings: &[Diagnostic]) {
     }
 }
 
-fn fail(e: &sourcebrief::Error) -> ExitCode {
+fn fail(e: &sourcebrief::Error, what: &str, note: &str) -> ExitCode {
     eprintln!("{e}");
     let n = e.diagnostics.len();
-    eprintln!(
-        "\nBuild failed: {n} error{}. The previous output, if any, is unchanged.",
-        if n == 1 { "" } else { "s" }
-    );
+    eprintln!("\n{what}: {n} error{}.{note}", if n == 1 { "" } else { "s" });
     ExitCode::FAILURE
 }

@@ -161,7 +161,7 @@ mod tests {
     fn toml_and_yaml() {
         let (fm, body) = go("+++\ntitle = \"A\"\n+++\nbody").unwrap();
         assert_eq!(fm.title.as_deref(), Some("A"));
-        assert_eq!(body, 18);
+        assert_eq!(body, 20);
         let (fm, _) = go("---\ntitle: B\nweight: 3\n---\nbody").unwrap();
         assert_eq!(
             fm,

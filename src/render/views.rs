@@ -96,7 +96,7 @@ fn reading_time(words: usize) -> usize {
     words.div_ceil(200).max(1)
 }
 
-fn title_of<'a>(title: &'a Option<String>) -> &'a str {
+fn title_of(title: &Option<String>) -> &str {
     title.as_deref().unwrap_or("")
 }
 

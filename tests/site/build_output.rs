@@ -1,0 +1,115 @@
+//! The output folder: atomic replacement, refusal of dangerous folders,
+//! determinism.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::common::{Fixture, bin};
+
+#[test]
+fn a_failed_build_keeps_the_previous_output() {
+    let site = Fixture::new("atomic");
+    site.build(&[]).ok();
+    let before = site.read("page/index.html");
+    assert!(before.contains("Good."));
+
+    site.write("content/page.md", "+++\ntitle = \"Changed\"\n+++\nChanged.\n");
+    site.write("content/broken.md", "+++\ntitle = \n+++\n");
+    site.build(&[]).failed();
+    assert_eq!(site.read("page/index.html"), before);
+
+    std::fs::remove_file(site.root.join("content/broken.md")).unwrap();
+    site.build(&[]).ok();
+    assert!(site.read("page/index.html").contains("Changed."));
+    // No staging folder is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(site.out.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("sourcebrief-"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn a_stale_file_disappears_on_rebuild() {
+    let site = Fixture::new("atomic");
+    site.write("content/extra.md", "+++\ntitle = \"Extra\"\n+++\n");
+    site.build(&[]).ok();
+    assert!(site.exists("extra/index.html"));
+    std::fs::remove_file(site.root.join("content/extra.md")).unwrap();
+    site.build(&[]).ok();
+    assert!(!site.exists("extra/index.html"));
+}
+
+#[test]
+fn dangerous_output_folders_are_refused() {
+    let site = Fixture::new("atomic");
+    let run = |out: &Path| {
+        bin()
+            .args(["build", "--root"])
+            .arg(&site.root)
+            .arg("--output")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    for out in [
+        site.root.clone(),
+        site.root.join("content"),
+        site.root.join("content/sub"),
+        site.root.parent().unwrap().to_path_buf(),
+    ] {
+        let r = run(&out);
+        assert_eq!(r.status.code(), Some(1), "{}", out.display());
+        assert!(String::from_utf8_lossy(&r.stderr).contains("refusing"));
+    }
+    assert!(site.root.join("content/page.md").exists());
+
+    // A folder with foreign files is left alone.
+    let foreign = site.root.parent().unwrap().join("foreign");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
+    let r = run(&foreign);
+    assert_eq!(r.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(foreign.join("keep.txt")).unwrap(), "mine");
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walk(dir) {
+        let rel = entry.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+        files.insert(rel, std::fs::read(&entry).unwrap());
+    }
+    files
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn output_is_byte_identical_across_builds_and_thread_counts() {
+    let site = Fixture::new("sections");
+    site.build(&[]).ok();
+    let first = snapshot(&site.out);
+    assert!(first.len() > 10);
+    let one_thread = bin()
+        .env("RAYON_NUM_THREADS", "1")
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .arg("--output")
+        .arg(&site.out)
+        .output()
+        .unwrap();
+    assert!(one_thread.status.success());
+    assert_eq!(first, snapshot(&site.out));
+}

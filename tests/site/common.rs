@@ -1,0 +1,165 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+use tempfile::TempDir;
+
+/// A copy of a fixture site in a temporary folder.
+pub struct Fixture {
+    _tmp: TempDir,
+    pub root: PathBuf,
+    pub out: PathBuf,
+}
+
+/// What a run of the binary did.
+pub struct Run {
+    pub output: Output,
+}
+
+impl Run {
+    pub fn success(&self) -> bool {
+        self.output.status.success()
+    }
+    pub fn code(&self) -> Option<i32> {
+        self.output.status.code()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+    /// Asserts the run succeeded, showing its messages if not.
+    pub fn ok(self) -> Self {
+        assert!(self.success(), "build failed:\n{}", self.stderr());
+        self
+    }
+    /// Asserts the run failed with exit code 1 and no panic.
+    pub fn failed(self) -> Self {
+        assert_eq!(self.code(), Some(1), "expected failure, got:\n{}{}", self.stdout(), self.stderr());
+        assert!(!self.stderr().contains("panicked"), "{}", self.stderr());
+        self
+    }
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures")
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_sourcebrief"))
+}
+
+impl Fixture {
+    /// Copies `tests/fixtures/<name>` into a fresh temporary folder.
+    pub fn new(name: &str) -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        copy_dir(&fixtures_dir().join(name), &root);
+        let out = tmp.path().join("public");
+        Self { _tmp: tmp, root, out }
+    }
+
+    /// Runs `sourcebrief build --root <site> --output <tmp>/public <args>`.
+    pub fn build(&self, args: &[&str]) -> Run {
+        let output = bin()
+            .arg("build")
+            .arg("--root")
+            .arg(&self.root)
+            .arg("--output")
+            .arg(&self.out)
+            .args(args)
+            .output()
+            .unwrap();
+        Run { output }
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// The text of an output file.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.out.join(rel))
+            .unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.out.join(rel).exists()
+    }
+
+    /// An output file, parsed as HTML.
+    pub fn html(&self, rel: &str) -> Page {
+        Page(Html::parse_document(&self.read(rel)))
+    }
+}
+
+/// A parsed output page.
+pub struct Page(pub Html);
+
+impl Page {
+    fn sel(css: &str) -> Selector {
+        Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"))
+    }
+
+    /// Text of every element matching `css`, trimmed, in document order.
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        self.0
+            .select(&Self::sel(css))
+            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    /// The text of the one element matching `css`.
+    pub fn text(&self, css: &str) -> String {
+        let t = self.texts(css);
+        assert_eq!(t.len(), 1, "expected one `{css}`, found {}", t.len());
+        t.into_iter().next().unwrap()
+    }
+
+    /// The attribute `attr` of every element matching `css`.
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        self.0
+            .select(&Self::sel(css))
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
+    pub fn count(&self, css: &str) -> usize {
+        self.0.select(&Self::sel(css)).count()
+    }
+
+    /// Every element of the page that carries a `style` attribute or is an
+    /// inline script (the site's CSP forbids both).
+    pub fn csp_violations(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .0
+            .select(&Self::sel("[style]"))
+            .map(|e| e.html())
+            .collect();
+        for s in self.0.select(&Self::sel("script")) {
+            let typ = s.value().attr("type").unwrap_or("");
+            if s.value().attr("src").is_none() && typ != "application/ld+json" {
+                v.push(s.html());
+            }
+        }
+        v
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests: each builds a small fixture site from
+//! `tests/fixtures/<case>/` into a temporary folder with the real binary and
+//! checks the parsed HTML, the exit code and the messages.
+
+mod common;
+
+mod build_errors;
+mod build_output;
+mod build_pages;
+mod init;
