@@ -15,7 +15,7 @@ use crate::config::{Config, Overrides, RawConfig};
 use crate::content;
 use crate::error::{Diagnostic, Diagnostics, Result, sort_diagnostics};
 use crate::fs::checked_walk;
-use crate::markdown::{Highlighter, Markdown};
+use crate::markdown::{Highlighter, Library, Markdown};
 use crate::output::{self, CopyFile};
 use crate::render::{self, OutputFile, Templates};
 use crate::site::Site;
@@ -86,7 +86,11 @@ pub fn render(options: &BuildOptions) -> Result<Rendition> {
     let site = load_site(options)?;
     let config = &site.config;
     let templates = Templates::load(&config.root, &config.theme)?;
-    let markdown = Markdown::new(&config.markdown, Highlighter::new());
+    let markdown = Markdown::new(
+        &config.markdown,
+        std::sync::Arc::new(Highlighter::new()),
+        Library::new(&site),
+    );
 
     let bodies = render::render_markdown(&site, &markdown);
     let mut diags = Diagnostics::default();

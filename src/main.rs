@@ -62,7 +62,11 @@ fn main() -> ExitCode {
                     println!("{}", report.summary());
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(&e, "Build failed", " The previous output, if any, is unchanged."),
+                Err(e) => fail(
+                    &e,
+                    "Build failed",
+                    " The previous output, if any, is unchanged.",
+                ),
             }
         }
         Command::Init { dir } => match sourcebrief::init::init(&dir) {
@@ -88,6 +92,9 @@ fn print_warnings(warnings: &[Diagnostic]) {
 fn fail(e: &sourcebrief::Error, what: &str, note: &str) -> ExitCode {
     eprintln!("{e}");
     let n = e.diagnostics.len();
-    eprintln!("\n{what}: {n} error{}.{note}", if n == 1 { "" } else { "s" });
+    eprintln!(
+        "\n{what}: {n} error{}.{note}",
+        if n == 1 { "" } else { "s" }
+    );
     ExitCode::FAILURE
 }

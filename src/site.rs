@@ -275,6 +275,14 @@ impl Site {
     }
 }
 
+/// The URL path of a collection's index (`id` = None) or of one of its items.
+pub fn collection_path(collection: &str, id: Option<&str>) -> String {
+    match id {
+        None => format!("/{collection}/"),
+        Some(id) => format!("/{collection}/{}/", slugify(id)),
+    }
+}
+
 fn implicit_home(config: &Config) -> ContentPage {
     let text: Arc<str> = Arc::from("");
     ContentPage {

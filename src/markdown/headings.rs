@@ -9,10 +9,13 @@ use std::collections::HashSet;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::{Pass, PassContext, Spanned, TocEntry, plain_text};
+use super::{Heading, Pass, PassContext, Spanned, TocEntry, plain_text};
 use crate::text::{escape_html, slugify};
 
 pub struct Headings;
+
+/// Ids of the lists the theme puts under the article; generated heading ids avoid them.
+pub const RESERVED: [&str; 2] = ["references", "footnotes"];
 
 impl Pass for Headings {
     fn name(&self) -> &'static str {
@@ -20,7 +23,8 @@ impl Pass for Headings {
     }
 
     fn run<'a>(&self, events: Vec<Spanned<'a>>, cx: &mut PassContext<'_>) -> Vec<Spanned<'a>> {
-        let mut used: HashSet<String> = HashSet::new();
+        // Ids the theme gives to the lists under the article.
+        let mut used: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
         for (e, range) in &events {
             if let Event::Start(Tag::Heading { id: Some(id), .. }) = e
                 && !used.insert(id.to_string())
@@ -76,10 +80,17 @@ impl Pass for Headings {
                 id = escape_html(&id),
                 title = escape_html(&title),
             );
+            let offset = range.start;
             out.push((Event::Html(open.into()), range.clone()));
             out.extend(inner);
             out.push((Event::Html(close.into()), range));
-            flat.push((level as u8, id, title));
+            flat.push((level as u8, id.clone(), title.clone()));
+            cx.headings.push(Heading {
+                level: level as u8,
+                id,
+                title,
+                offset,
+            });
         }
         cx.toc = nest(flat);
         out

@@ -109,12 +109,12 @@ impl Default for Highlighter {
 
 /// The pass.
 pub struct Highlight {
-    highlighter: Highlighter,
+    highlighter: std::sync::Arc<Highlighter>,
     enabled: bool,
 }
 
 impl Highlight {
-    pub fn new(highlighter: Highlighter, enabled: bool) -> Self {
+    pub fn new(highlighter: std::sync::Arc<Highlighter>, enabled: bool) -> Self {
         Self {
             highlighter,
             enabled,

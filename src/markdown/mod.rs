@@ -4,27 +4,91 @@
 //! pulldown-cmark parses the body once into events with their byte ranges;
 //! then each feature is its own [`Pass`] over that event list, in this order:
 //!
-//! 1. [`headings`] — a unique id for every heading (`{#id}` wins, duplicates
+//! 1. [`highlight`] — code blocks become HTML (fenced ones highlighted by
+//!    syntect into classes, with a time and size budget so no block can hang
+//!    a build); from here on, no pass sees code-block text.
+//! 2. [`citations`] — `[@id]`, `[@source, p. 4]`, `[@a; @b]` become numbered
+//!    markers; the page's `[[citations]]` are validated and resolved into the
+//!    reference list.
+//! 3. [`headings`] — a unique id for every heading (`{#id}` wins, duplicates
 //!    get `-1`, `-2`), a visible self-link, and the table of contents.
-//! 2. [`highlight`] — fenced code blocks highlighted by syntect as class-based
-//!    HTML, with a time and size budget so no block can hang a build.
 //!
 //! A pass only reads and rewrites events and writes its findings into the
 //! [`PassContext`]; it never renders HTML for the whole page, so a new feature
 //! is a new file and a new line in [`Markdown::passes`], nothing else.
 
+pub mod citations;
 pub mod headings;
 pub mod highlight;
 
+use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, Options, Parser};
 use serde::Serialize;
 
 use crate::config::MarkdownConfig;
-use crate::content::SourceFile;
+use crate::content::{CitationDecl, SourceFile};
 use crate::error::Diagnostic;
+use crate::site::Site;
+pub use citations::{Citation, CitationUse};
 pub use highlight::Highlighter;
+
+/// A body to render, with what its front matter says about it.
+#[derive(Clone, Copy)]
+pub struct Document<'a> {
+    pub file: &'a SourceFile,
+    /// The URL path of the page it belongs to.
+    pub path: &'a str,
+    /// The `[[citations]]` of its front matter.
+    pub citations: &'a [CitationDecl],
+}
+
+/// A source, as citations need it.
+#[derive(Debug, Clone)]
+pub struct SourceInfo {
+    pub title: String,
+    pub short: String,
+    pub pages: Option<u32>,
+    pub url: Option<String>,
+    pub pdf: Option<String>,
+    /// Its page on this site.
+    pub path: String,
+    pub permalink: String,
+}
+
+/// Site-wide data that passes look things up in, built once per build.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    /// Sources by id.
+    pub sources: BTreeMap<String, SourceInfo>,
+}
+
+impl Library {
+    pub fn new(site: &Site) -> Self {
+        let sources = site
+            .sources
+            .items
+            .iter()
+            .map(|item| {
+                let m = &item.parsed.meta;
+                let path = crate::site::collection_path("sources", Some(&item.id));
+                let info = SourceInfo {
+                    title: m.title.clone(),
+                    short: m.short.clone().unwrap_or_else(|| m.title.clone()),
+                    pages: m.pages,
+                    url: m.url.clone(),
+                    pdf: m.pdf.clone(),
+                    permalink: site.config.permalink(&path),
+                    path,
+                };
+                (item.id.clone(), info)
+            })
+            .collect();
+        Self { sources }
+    }
+}
 
 /// An event with the byte range of the body it came from.
 pub type Spanned<'a> = (Event<'a>, Range<usize>);
@@ -39,29 +103,48 @@ pub trait Pass: Sync {
 
 /// What a pass can see of the page and where it puts what it finds.
 pub struct PassContext<'a> {
-    pub file: &'a SourceFile,
-    /// Warnings and errors, pointing into `file`.
+    pub doc: Document<'a>,
+    pub lib: &'a Library,
+    /// Warnings and errors, pointing into the document's file.
     pub diagnostics: Vec<Diagnostic>,
+    /// Filled by [`headings`]: every heading, in order.
+    pub headings: Vec<Heading>,
     /// Filled by [`headings`].
     pub toc: Vec<TocEntry>,
+    /// Filled by [`citations`]: the reference list, in order of first use.
+    pub citations: Vec<Citation>,
+    /// Filled by [`citations`]: every marker.
+    pub citation_uses: Vec<CitationUse>,
 }
 
 impl PassContext<'_> {
     /// Byte range in the whole file of a range in the body.
     pub fn file_span(&self, body: &Range<usize>) -> Range<usize> {
-        let o = self.file.body_start;
+        let o = self.doc.file.body_start;
         body.start + o..body.end + o
     }
 
     pub fn warn(&mut self, message: impl Into<String>, body: &Range<usize>) {
         let span = self.file_span(body);
-        self.diagnostics.push(self.file.warning_at(message, span));
+        self.diagnostics
+            .push(self.doc.file.warning_at(message, span));
     }
 
     pub fn error(&mut self, message: impl Into<String>, body: &Range<usize>) {
         let span = self.file_span(body);
-        self.diagnostics.push(self.file.error_at(message, span));
+        self.diagnostics.push(self.doc.file.error_at(message, span));
     }
+}
+
+/// A heading of a body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    /// Byte offset in the body.
+    #[serde(skip)]
+    pub offset: usize,
 }
 
 /// A heading in the table of contents.
@@ -78,20 +161,33 @@ pub struct TocEntry {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
+    pub headings: Vec<Heading>,
+    pub citations: Vec<Citation>,
+    pub citation_uses: Vec<CitationUse>,
     pub word_count: usize,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Rendered {
+    /// The heading whose section holds byte `offset` of the body.
+    pub fn heading_at(&self, offset: usize) -> Option<&Heading> {
+        let i = self.headings.partition_point(|h| h.offset <= offset);
+        i.checked_sub(1).map(|i| &self.headings[i])
+    }
 }
 
 /// The Markdown renderer of a build: options and the syntax highlighter, set
 /// up once and shared by every page (it is `Sync`).
 pub struct Markdown {
     options: Options,
-    headings: headings::Headings,
+    library: Library,
     highlight: highlight::Highlight,
+    citations: citations::Citations,
+    headings: headings::Headings,
 }
 
 impl Markdown {
-    pub fn new(config: &MarkdownConfig, highlighter: Highlighter) -> Self {
+    pub fn new(config: &MarkdownConfig, highlighter: Arc<Highlighter>, library: Library) -> Self {
         let mut options = Options::ENABLE_TABLES
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_STRIKETHROUGH
@@ -102,27 +198,37 @@ impl Markdown {
         }
         Self {
             options,
-            headings: headings::Headings,
+            library,
             highlight: highlight::Highlight::new(highlighter, config.highlight_code),
+            citations: citations::Citations,
+            headings: headings::Headings,
         }
     }
 
     /// The passes, in the order they run.
-    fn passes(&self) -> [&dyn Pass; 2] {
-        [&self.headings, &self.highlight]
+    fn passes(&self) -> [&dyn Pass; 3] {
+        [&self.highlight, &self.citations, &self.headings]
     }
 
-    /// Renders the body of `file`.
-    pub fn render(&self, file: &SourceFile) -> Rendered {
-        let body = file.body();
+    pub fn library(&self) -> &Library {
+        &self.library
+    }
+
+    /// Renders the body of a document.
+    pub fn render(&self, doc: Document<'_>) -> Rendered {
+        let body = doc.file.body();
         let mut events: Vec<Spanned<'_>> = Parser::new_ext(body, self.options)
             .into_offset_iter()
             .collect();
         let word_count = count_words(&events);
         let mut cx = PassContext {
-            file,
+            doc,
+            lib: &self.library,
             diagnostics: Vec::new(),
+            headings: Vec::new(),
             toc: Vec::new(),
+            citations: Vec::new(),
+            citation_uses: Vec::new(),
         };
         for pass in self.passes() {
             events = pass.run(events, &mut cx);
@@ -132,6 +238,9 @@ impl Markdown {
         Rendered {
             html,
             toc: cx.toc,
+            headings: cx.headings,
+            citations: cx.citations,
+            citation_uses: cx.citation_uses,
             word_count,
             diagnostics: cx.diagnostics,
         }
@@ -177,12 +286,22 @@ pub(crate) mod test_util {
     }
 
     pub fn render(body: &str) -> Rendered {
+        render_with(body, &[], Library::default())
+    }
+
+    pub fn render_with(body: &str, citations: &[CitationDecl], library: Library) -> Rendered {
         let config = MarkdownConfig {
             smart_punctuation: true,
             highlight_code: true,
             highlight_theme: "InspiredGitHub".into(),
             highlight_theme_dark: None,
         };
-        Markdown::new(&config, Highlighter::new()).render(&file(body))
+        let f = file(body);
+        let doc = Document {
+            file: &f,
+            path: "/t/",
+            citations,
+        };
+        Markdown::new(&config, Arc::new(Highlighter::new()), library).render(doc)
     }
 }

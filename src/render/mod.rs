@@ -1,6 +1,7 @@
 //! Stage 3 and 4: render every body's Markdown (in parallel), then every
 //! page through its template (in parallel), into in-memory output files.
 
+pub mod sources;
 pub mod templates;
 pub mod views;
 
@@ -10,15 +11,17 @@ use rayon::prelude::*;
 use tera::Context;
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::markdown::{Markdown, Rendered};
-use crate::site::Site;
+use crate::markdown::{Document, Markdown, Rendered};
+use crate::site::{Site, collection_path};
 pub use templates::Templates;
 use views::Views;
 
-/// The rendered bodies of a site, index-aligned with its pages and sections.
+/// The rendered bodies of a site, index-aligned with its pages, sections
+/// and sources.
 pub struct Bodies {
     pub pages: Vec<Rendered>,
     pub sections: Vec<Rendered>,
+    pub sources: Vec<Rendered>,
 }
 
 impl Bodies {
@@ -27,23 +30,53 @@ impl Bodies {
         self.pages
             .iter()
             .chain(&self.sections)
+            .chain(&self.sources)
             .flat_map(|r| r.diagnostics.iter())
     }
 }
 
-/// Renders the Markdown of every page and section.
+/// Renders the Markdown of every page, section and source.
 pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
     let pages = site
         .pages
         .par_iter()
-        .map(|p| markdown.render(&p.file))
+        .map(|p| {
+            markdown.render(Document {
+                file: &p.file,
+                path: &p.path,
+                citations: &p.meta.citations,
+            })
+        })
         .collect();
     let sections = site
         .sections
         .par_iter()
-        .map(|s| markdown.render(&s.file))
+        .map(|s| {
+            markdown.render(Document {
+                file: &s.file,
+                path: &s.path,
+                citations: &s.meta.citations,
+            })
+        })
         .collect();
-    Bodies { pages, sections }
+    let sources = site
+        .sources
+        .items
+        .par_iter()
+        .map(|item| {
+            let path = collection_path("sources", Some(&item.id));
+            markdown.render(Document {
+                file: &item.parsed.file,
+                path: &path,
+                citations: &[],
+            })
+        })
+        .collect();
+    Bodies {
+        pages,
+        sections,
+        sources,
+    }
 }
 
 /// A file of the output, relative to the output folder.
@@ -71,14 +104,18 @@ pub fn render_templates(
     bodies: &Bodies,
     templates: &Templates,
 ) -> Result<Vec<OutputFile>> {
+    let claims = sources::reverse_index(site, bodies);
     let views = Views {
         site,
         page_bodies: &bodies.pages,
         section_bodies: &bodies.sections,
+        source_bodies: &bodies.sources,
+        claims: &claims,
     };
     let mut base = Context::new();
     base.insert("config", &views.config());
     base.insert("site", &views.site_view());
+    base.insert("sources", &views.source_summaries());
 
     let render = |template: &str,
                   file: &crate::content::SourceFile,
@@ -123,9 +160,48 @@ pub fn render_templates(
         })
         .collect();
 
-    let mut files = Vec::with_capacity(pages.len() + sections.len() + 1);
+    let source_pages: Vec<Result<OutputFile>> = (0..site.sources.items.len())
+        .into_par_iter()
+        .map(|i| {
+            let item = &site.sources.items[i];
+            let path = collection_path("sources", Some(&item.id));
+            render(
+                "source.html",
+                &item.parsed.file,
+                &path,
+                "source",
+                &views.source(i),
+            )
+        })
+        .collect();
+    let mut collection_indexes = Vec::new();
+    if !site.sources.items.is_empty() || site.sources.intro.is_some() {
+        let intro = site.sources.intro.as_ref();
+        let file = intro.map(|p| &p.file);
+        let empty = crate::content::SourceFile {
+            rel: "content/sources/_index.md".into(),
+            text: std::sync::Arc::from(""),
+            front_matter: 0..0,
+            body_start: 0,
+        };
+        let view = views.collection_index(intro.map(|p| &p.meta), "Sources");
+        collection_indexes.push(render(
+            "sources.html",
+            file.unwrap_or(&empty),
+            &collection_path("sources", None),
+            "section",
+            &view,
+        ));
+    }
+
+    let mut files = Vec::with_capacity(pages.len() + sections.len() + source_pages.len() + 2);
     let mut errors = Vec::new();
-    for r in pages.into_iter().chain(sections) {
+    for r in pages
+        .into_iter()
+        .chain(sections)
+        .chain(source_pages)
+        .chain(collection_indexes)
+    {
         match r {
             Ok(f) => files.push(f),
             Err(e) => errors.extend(e.diagnostics),

@@ -4,9 +4,12 @@
 use serde::Serialize;
 
 use crate::config::ConfigView;
+use crate::content::PageMeta;
 use crate::content::meta::Extra;
-use crate::markdown::{Rendered, TocEntry};
-use crate::site::{Page, Section, Site};
+use crate::markdown::{Citation, Rendered, TocEntry};
+use crate::site::{Page, Section, Site, collection_path};
+
+use super::sources::{Claim, ClaimIndex};
 
 /// A link to a page or section.
 #[derive(Debug, Serialize)]
@@ -55,6 +58,10 @@ pub struct PageView<'a> {
     pub ancestors: Vec<LinkView<'a>>,
     pub previous: Option<LinkView<'a>>,
     pub next: Option<LinkView<'a>>,
+    /// The reference list, in order of first use.
+    pub citations: &'a [Citation],
+    /// schema.org JSON-LD for the page (safe to put in a script element).
+    pub json_ld: String,
 }
 
 /// `section` in `index.html` and `section.html`.
@@ -75,6 +82,58 @@ pub struct SectionView<'a> {
     pub ancestors: Vec<LinkView<'a>>,
     pub pages: Vec<PageSummary<'a>>,
     pub subsections: Vec<LinkView<'a>>,
+    pub citations: &'a [Citation],
+    pub json_ld: String,
+}
+
+/// A source, as listed in `sources` (every template).
+#[derive(Debug, Serialize)]
+pub struct SourceSummary<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub short: &'a str,
+    pub publisher: Option<&'a str>,
+    pub date: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub pdf: Option<&'a str>,
+    pub pages: Option<u32>,
+    pub path: String,
+    pub permalink: String,
+    /// How many citations on the site rest on it.
+    pub claim_count: usize,
+}
+
+/// One page of a source, with what cites it.
+#[derive(Debug, Serialize)]
+pub struct SourcePageView<'a> {
+    pub page: u32,
+    /// `p-N`.
+    pub anchor: String,
+    pub claims: &'a [Claim],
+}
+
+/// `source` in `source.html`.
+#[derive(Debug, Serialize)]
+pub struct SourceView<'a> {
+    #[serde(flatten)]
+    pub summary: SourceSummary<'a>,
+    /// The summary written in the source's file, as HTML.
+    pub content: &'a str,
+    pub extra: &'a Extra,
+    /// Page by page: every page of the source when its page count is known
+    /// (uncited pages with no claims), else the cited pages.
+    pub page_index: Vec<SourcePageView<'a>>,
+}
+
+/// `section` in the index page of a collection (`sources.html`).
+#[derive(Debug, Serialize)]
+pub struct CollectionIndexView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub path: String,
+    pub permalink: String,
+    pub content: &'a str,
+    pub extra: Option<&'a Extra>,
 }
 
 /// `site` in every template: navigation data.
@@ -90,7 +149,11 @@ pub struct Views<'a> {
     pub site: &'a Site,
     pub page_bodies: &'a [Rendered],
     pub section_bodies: &'a [Rendered],
+    pub source_bodies: &'a [Rendered],
+    pub claims: &'a ClaimIndex,
 }
+
+static EMPTY_CLAIMS: [Claim; 0] = [];
 
 fn reading_time(words: usize) -> usize {
     words.div_ceil(200).max(1)
@@ -182,6 +245,138 @@ impl<'a> Views<'a> {
                 .collect(),
             previous: p.previous.map(|j| self.page_link(j)),
             next: p.next.map(|j| self.page_link(j)),
+            citations: &body.citations,
+            json_ld: self.json_ld(&p.meta, &p.path, body),
+        }
+    }
+
+    /// schema.org `Article` with a `citation` per reference, as JSON that is
+    /// safe inside `<script type="application/ld+json">`.
+    fn json_ld(&self, meta: &PageMeta, path: &str, body: &Rendered) -> String {
+        let config = &self.site.config;
+        let citations: Vec<serde_json::Value> = body
+            .citations
+            .iter()
+            .map(|c| {
+                let source = self.site.sources.get(&c.source).map(|s| &s.parsed.meta);
+                let mut v = serde_json::json!({
+                    "@type": "CreativeWork",
+                    "name": c.source_title,
+                    "pagination": if c.pages.start == c.pages.end {
+                        c.pages.start.to_string()
+                    } else {
+                        format!("{}-{}", c.pages.start, c.pages.end)
+                    },
+                });
+                if let Some(url) = source.and_then(|s| s.url.as_ref().or(s.pdf.as_ref())) {
+                    v["url"] = url.as_str().into();
+                }
+                if let Some(p) = source.and_then(|s| s.publisher.as_ref()) {
+                    v["publisher"] = serde_json::json!({"@type": "Organization", "name": p});
+                }
+                if let Some(d) = source.and_then(|s| s.date.as_ref()) {
+                    v["datePublished"] = d.as_str().into();
+                }
+                if let Some(q) = &c.quote {
+                    v["citation"] = q.as_str().into();
+                }
+                v
+            })
+            .collect();
+        let mut ld = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": meta.title.as_deref().unwrap_or(""),
+            "url": config.permalink(path),
+            "inLanguage": config.language,
+        });
+        if let Some(d) = &meta.description {
+            ld["description"] = d.as_str().into();
+        }
+        if let Some(d) = &meta.date {
+            ld["datePublished"] = d.as_str().into();
+        }
+        if let Some(d) = meta.updated.as_ref().or(meta.date.as_ref()) {
+            ld["dateModified"] = d.as_str().into();
+        }
+        if !citations.is_empty() {
+            ld["citation"] = citations.into();
+        }
+        if !config.title.is_empty() {
+            ld["publisher"] = serde_json::json!({"@type": "Organization", "name": config.title});
+        }
+        script_safe_json(&ld)
+    }
+
+    pub fn source_summaries(&self) -> Vec<SourceSummary<'a>> {
+        (0..self.site.sources.items.len())
+            .map(|i| self.source_summary(i))
+            .collect()
+    }
+
+    fn source_summary(&self, i: usize) -> SourceSummary<'a> {
+        let item = &self.site.sources.items[i];
+        let m = &item.parsed.meta;
+        let path = collection_path("sources", Some(&item.id));
+        SourceSummary {
+            id: &item.id,
+            title: &m.title,
+            short: m.short.as_deref().unwrap_or(&m.title),
+            publisher: m.publisher.as_deref(),
+            date: m.date.as_ref().map(|d| d.as_str()),
+            url: m.url.as_deref(),
+            pdf: m.pdf.as_deref(),
+            pages: m.pages,
+            permalink: self.site.config.permalink(&path),
+            path,
+            claim_count: self
+                .claims
+                .get(&item.id)
+                .map_or(0, |pages| pages.values().map(Vec::len).sum()),
+        }
+    }
+
+    pub fn source(&self, i: usize) -> SourceView<'a> {
+        let item = &self.site.sources.items[i];
+        let cited = self.claims.get(&item.id);
+        let numbers: Vec<u32> = match item.parsed.meta.pages {
+            Some(n) => (1..=n).collect(),
+            None => cited
+                .map(|c| c.keys().copied().collect())
+                .unwrap_or_default(),
+        };
+        SourceView {
+            summary: self.source_summary(i),
+            content: &self.source_bodies[i].html,
+            extra: &item.parsed.meta.extra,
+            page_index: numbers
+                .into_iter()
+                .map(|n| SourcePageView {
+                    page: n,
+                    anchor: format!("p-{n}"),
+                    claims: cited
+                        .and_then(|c| c.get(&n))
+                        .map_or(&EMPTY_CLAIMS[..], Vec::as_slice),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn collection_index(
+        &self,
+        meta: Option<&'a PageMeta>,
+        default_title: &'a str,
+    ) -> CollectionIndexView<'a> {
+        let path = collection_path("sources", None);
+        CollectionIndexView {
+            title: meta
+                .and_then(|m| m.title.as_deref())
+                .unwrap_or(default_title),
+            description: meta.and_then(|m| m.description.as_deref()).unwrap_or(""),
+            permalink: self.site.config.permalink(&path),
+            path,
+            content: "",
+            extra: meta.map(|m| &m.extra),
         }
     }
 
@@ -212,6 +407,14 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|&j| self.section_link(j))
                 .collect(),
+            citations: &body.citations,
+            json_ld: self.json_ld(&s.meta, &s.path, body),
         }
     }
+}
+
+/// JSON for a `<script type="application/ld+json">` element: `<` is escaped
+/// so the text can never close the element.
+pub fn script_safe_json(value: &serde_json::Value) -> String {
+    value.to_string().replace('<', "\\u003c")
 }

@@ -15,7 +15,10 @@ fn unknown_front_matter_key() {
     let err = fails("err-front-matter-key");
     assert!(err.contains("content/bad.md:3:1"), "{err}");
     assert!(err.contains("unknown field `colour`"), "{err}");
-    assert!(err.contains("colour = \"red\""), "the snippet shows the line: {err}");
+    assert!(
+        err.contains("colour = \"red\""),
+        "the snippet shows the line: {err}"
+    );
 }
 
 #[test]
@@ -88,12 +91,24 @@ fn sort_by_on_a_page() {
 #[test]
 fn collections_are_validated() {
     let err = fails("err-collections");
-    assert!(err.contains("content/glossary/apt.md:4:10"), "unknown entity: {err}");
+    assert!(
+        err.contains("content/glossary/apt.md:4:10"),
+        "unknown entity: {err}"
+    );
     assert!(err.contains("unknown entity `no-such-entity`"), "{err}");
-    assert!(err.contains("content/glossary/apt2.md:3:"), "duplicate alias: {err}");
-    assert!(err.contains("content/entities/i-soon.md:3:"), "unknown related: {err}");
+    assert!(
+        err.contains("content/glossary/apt2.md:3:"),
+        "duplicate alias: {err}"
+    );
+    assert!(
+        err.contains("content/entities/i-soon.md:3:"),
+        "unknown related: {err}"
+    );
     assert!(err.contains("did you mean `cnnvd`?"), "{err}");
-    assert!(err.contains("content/sources/report.md:3:"), "bad pages type: {err}");
+    assert!(
+        err.contains("content/sources/report.md:3:"),
+        "bad pages type: {err}"
+    );
 }
 
 #[cfg(unix)]
@@ -101,9 +116,16 @@ fn collections_are_validated() {
 fn symlinks_out_of_the_project_are_refused() {
     let site = Fixture::new("drafts");
     let outside = tempfile::tempdir().unwrap();
-    std::fs::write(outside.path().join("secret.md"), "+++\ntitle = \"s\"\n+++\n").unwrap();
-    std::os::unix::fs::symlink(outside.path().join("secret.md"), site.root.join("content/leak.md"))
-        .unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "+++\ntitle = \"s\"\n+++\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        site.root.join("content/leak.md"),
+    )
+    .unwrap();
     let err = site.build(&[]).failed().stderr();
     assert!(err.contains("content/leak.md"), "{err}");
     assert!(err.contains("outside the project"), "{err}");

@@ -13,7 +13,10 @@ fn a_failed_build_keeps_the_previous_output() {
     let before = site.read("page/index.html");
     assert!(before.contains("Good."));
 
-    site.write("content/page.md", "+++\ntitle = \"Changed\"\n+++\nChanged.\n");
+    site.write(
+        "content/page.md",
+        "+++\ntitle = \"Changed\"\n+++\nChanged.\n",
+    );
     site.write("content/broken.md", "+++\ntitle = \n+++\n");
     site.build(&[]).failed();
     assert_eq!(site.read("page/index.html"), before);
@@ -71,13 +74,20 @@ fn dangerous_output_folders_are_refused() {
     std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
     let r = run(&foreign);
     assert_eq!(r.status.code(), Some(1));
-    assert_eq!(std::fs::read_to_string(foreign.join("keep.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("keep.txt")).unwrap(),
+        "mine"
+    );
 }
 
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     for entry in walk(dir) {
-        let rel = entry.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+        let rel = entry
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         files.insert(rel, std::fs::read(&entry).unwrap());
     }
     files

@@ -6,10 +6,17 @@ use crate::common::Fixture;
 fn sections_sort_their_pages_and_link_neighbours() {
     let site = Fixture::new("sections");
     let run = site.build(&[]).ok();
-    assert!(run.stdout().contains("Built 7 pages, 4 sections"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("Built 7 pages, 4 sections"),
+        "{}",
+        run.stdout()
+    );
 
     let by_weight = site.html("by-weight/index.html");
-    assert_eq!(by_weight.texts(".listing li a"), ["First", "Second", "Third"]);
+    assert_eq!(
+        by_weight.texts(".listing li a"),
+        ["First", "Second", "Third"]
+    );
     let by_date = site.html("by-date/index.html");
     assert_eq!(by_date.texts(".listing li a"), ["New", "Old"]);
     let by_title = site.html("by-title/index.html");
@@ -17,8 +24,14 @@ fn sections_sort_their_pages_and_link_neighbours() {
 
     // Previous/next follow the section's order.
     let second = site.html("by-weight/b/index.html");
-    assert_eq!(second.attrs("a[rel=prev]", "href"), ["https://example.org/by-weight/a/"]);
-    assert_eq!(second.attrs("a[rel=next]", "href"), ["https://example.org/by-weight/c/"]);
+    assert_eq!(
+        second.attrs("a[rel=prev]", "href"),
+        ["https://example.org/by-weight/a/"]
+    );
+    assert_eq!(
+        second.attrs("a[rel=next]", "href"),
+        ["https://example.org/by-weight/c/"]
+    );
     let first = site.html("by-weight/a/index.html");
     assert_eq!(first.count("a[rel=prev]"), 0);
 
@@ -44,7 +57,10 @@ fn slugs_paths_bundles_and_base_url() {
     assert!(site.exists("about/team/index.html"));
     assert!(site.exists("notes/deeper/inside/index.html"));
     assert!(site.exists("notes/bundle/index.html"));
-    assert!(site.exists("notes/bundle/chart.svg"), "a bundle's assets sit beside it");
+    assert!(
+        site.exists("notes/bundle/chart.svg"),
+        "a bundle's assets sit beside it"
+    );
     assert!(site.exists("notes/安洵/index.html"));
 
     let page = site.html("notes/a-better-slug/index.html");
@@ -63,7 +79,10 @@ fn base_url_from_the_command_line_wins() {
     let site = Fixture::new("slugs");
     site.build(&["--base-url", "https://press.example/"]).ok();
     let page = site.html("about/team/index.html");
-    assert_eq!(page.attrs("link[rel=canonical]", "href"), ["https://press.example/about/team/"]);
+    assert_eq!(
+        page.attrs("link[rel=canonical]", "href"),
+        ["https://press.example/about/team/"]
+    );
 }
 
 #[test]
@@ -86,7 +105,10 @@ fn aliases_become_redirect_pages_and_netlify_redirects() {
     let site = Fixture::new("aliases");
     site.build(&[]).ok();
     let redirect = site.html("old/report/index.html");
-    assert_eq!(redirect.attrs("link[rel=canonical]", "href"), ["https://example.org/report/"]);
+    assert_eq!(
+        redirect.attrs("link[rel=canonical]", "href"),
+        ["https://example.org/report/"]
+    );
     assert_eq!(
         redirect.attrs("meta[http-equiv=refresh]", "content"),
         ["0; url=https://example.org/report/"]
@@ -96,7 +118,10 @@ fn aliases_become_redirect_pages_and_netlify_redirects() {
     let lines = site.read("_redirects");
     assert_eq!(
         lines.lines().collect::<Vec<_>>(),
-        ["/2024/report.html /report/ 301", "/old/report/ /report/ 301"]
+        [
+            "/2024/report.html /report/ 301",
+            "/old/report/ /report/ 301"
+        ]
     );
 }
 
@@ -107,7 +132,14 @@ fn headings_get_unique_ids_self_links_and_a_toc() {
     let page = site.html("page/index.html");
     assert_eq!(
         page.attrs(".content h2, .content h3, .content h4", "id"),
-        ["background", "details", "details-1", "background-1", "reporting-48h", "deep"]
+        [
+            "background",
+            "details",
+            "details-1",
+            "background-1",
+            "reporting-48h",
+            "deep"
+        ]
     );
     assert_eq!(
         page.attrs(".content h2 > a.heading-anchor", "href"),
@@ -118,7 +150,10 @@ fn headings_get_unique_ids_self_links_and_a_toc() {
         page.attrs(".toc > ol > li > a", "href"),
         ["#background", "#background-1", "#reporting-48h"]
     );
-    assert_eq!(page.attrs(".toc > ol > li > ol > li > a", "href"), ["#details", "#details-1", "#deep"]);
+    assert_eq!(
+        page.attrs(".toc > ol > li > ol > li > a", "href"),
+        ["#details", "#details-1", "#deep"]
+    );
 }
 
 #[test]
@@ -130,13 +165,20 @@ fn code_is_highlighted_with_classes_only() {
     assert!(page.count("pre.hl-code code.language-rust span[class^=hl-]") > 3);
     // Unknown language: escaped, not interpreted.
     assert_eq!(page.count("code.language-no-such-language b"), 0);
-    assert_eq!(page.text("code.language-no-such-language"), "<b>not bold</b>");
+    assert_eq!(
+        page.text("code.language-no-such-language"),
+        "<b>not bold</b>"
+    );
     // The pathological block fell back to plain text, with a warning naming file and line.
     assert_eq!(page.count("pre:not(.hl-code) code.language-python"), 1);
     let stderr = run.stderr();
     assert!(stderr.contains("content/code.md:16"), "{stderr}");
     assert!(stderr.contains("without highlighting"), "{stderr}");
-    assert!(page.csp_violations().is_empty(), "{:?}", page.csp_violations());
+    assert!(
+        page.csp_violations().is_empty(),
+        "{:?}",
+        page.csp_violations()
+    );
     let css = site.read("highlight.css");
     assert!(css.contains(".hl-"));
 }
@@ -146,7 +188,10 @@ fn site_templates_and_static_files_override_the_theme() {
     let site = Fixture::new("override");
     site.build(&[]).ok();
     let page = site.html("page/index.html");
-    assert_eq!(page.text("#site-footer"), "Overridden footer for Overridden");
+    assert_eq!(
+        page.text("#site-footer"),
+        "Overridden footer for Overridden"
+    );
     // The rest still comes from the theme's page.html.
     assert_eq!(page.text("article.page h1"), "Overridden");
     let special = site.html("special/index.html");

@@ -38,14 +38,22 @@ impl Run {
     }
     /// Asserts the run failed with exit code 1 and no panic.
     pub fn failed(self) -> Self {
-        assert_eq!(self.code(), Some(1), "expected failure, got:\n{}{}", self.stdout(), self.stderr());
+        assert_eq!(
+            self.code(),
+            Some(1),
+            "expected failure, got:\n{}{}",
+            self.stdout(),
+            self.stderr()
+        );
         assert!(!self.stderr().contains("panicked"), "{}", self.stderr());
         self
     }
 }
 
 pub fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {
@@ -72,7 +80,11 @@ impl Fixture {
         let root = tmp.path().join("site");
         copy_dir(&fixtures_dir().join(name), &root);
         let out = tmp.path().join("public");
-        Self { _tmp: tmp, root, out }
+        Self {
+            _tmp: tmp,
+            root,
+            out,
+        }
     }
 
     /// Runs `sourcebrief build --root <site> --output <tmp>/public <args>`.
@@ -97,8 +109,7 @@ impl Fixture {
 
     /// The text of an output file.
     pub fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.out.join(rel))
-            .unwrap_or_else(|e| panic!("{rel}: {e}"))
+        std::fs::read_to_string(self.out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
     pub fn exists(&self, rel: &str) -> bool {
@@ -123,7 +134,13 @@ impl Page {
     pub fn texts(&self, css: &str) -> Vec<String> {
         self.0
             .select(&Self::sel(css))
-            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|e| {
+                e.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect()
     }
 

@@ -7,4 +7,5 @@ mod common;
 mod build_errors;
 mod build_output;
 mod build_pages;
+mod citations;
 mod init;

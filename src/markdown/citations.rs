@@ -1,0 +1,585 @@
+//! Pass: citations.
+//!
+//! Body syntax (Pandoc's): `[@id]` cites the front-matter citation `id`;
+//! `[@source, p. 4]` and `[@source, pp. 3-4]` cite a source directly;
+//! `[@a; @b]` cites several at once. Each use becomes a numbered superscript
+//! marker linking to the page's reference list; a citation used twice keeps
+//! its number. Ids derive from the citation id, never from its number, so
+//! they survive edits: marker `#cite-ref-<id>-<k>`, entry `#cite-<id>`.
+//!
+//! The pass also validates the page's `[[citations]]`: unknown sources,
+//! pages outside the source, malformed locators, duplicate ids, and (as a
+//! warning) citations that the body never uses.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use serde::Serialize;
+
+use super::{Library, Pass, PassContext, Spanned};
+use crate::content::CitationDecl;
+use crate::content::meta::PagesValue;
+use crate::text::{closest, escape_html, slugify};
+
+/// A page range of a source, 1-based and inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct PageRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl PageRange {
+    /// `p. 3` or `pp. 3–4`.
+    pub fn label(&self) -> String {
+        if self.start == self.end {
+            format!("p. {}", self.start)
+        } else {
+            format!("pp. {}–{}", self.start, self.end)
+        }
+    }
+
+    /// Parses `4`, `3-4`, `3–4`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        let (a, b) = match s.split_once(['-', '–']) {
+            Some((a, b)) => (a.trim(), b.trim()),
+            None => (s, s),
+        };
+        let start: u32 = a.parse().ok()?;
+        let end: u32 = b.parse().ok()?;
+        (start >= 1 && end >= start).then_some(Self { start, end })
+    }
+}
+
+/// A link back from a reference-list entry to one marker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Backref {
+    /// The marker's id, e.g. `cite-ref-reporting-48h-1`.
+    pub id: String,
+    /// `^` for a single use, else `a`, `b`, ….
+    pub label: String,
+}
+
+/// A citation as resolved on one page: an entry of its reference list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Citation {
+    /// The citation id (front-matter id, or `<source>-p<N>` for direct ones).
+    pub id: String,
+    /// Its number on the page, in order of first use.
+    pub number: usize,
+    /// The reference-list entry's id, `cite-<id>`.
+    pub anchor: String,
+    /// The source's id.
+    pub source: String,
+    pub source_title: String,
+    pub source_short: String,
+    /// The source's page on this site, at the cited page (`…/sources/<id>/#p-N`).
+    pub source_page_url: String,
+    /// The source itself: its PDF at the page when it has `pdf`, else its `url`.
+    pub source_link: Option<String>,
+    pub pages: PageRange,
+    pub page_label: String,
+    pub quote: Option<String>,
+    pub note: Option<String>,
+    pub backrefs: Vec<Backref>,
+}
+
+/// One marker in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitationUse {
+    /// Index into the page's citations.
+    pub citation: usize,
+    /// The marker's id.
+    pub marker: String,
+    /// Byte offset in the body.
+    pub offset: usize,
+}
+
+pub struct Citations;
+
+/// A front-matter citation after validation.
+struct Declared<'d> {
+    decl: &'d CitationDecl,
+    pages: PageRange,
+}
+
+impl Pass for Citations {
+    fn name(&self) -> &'static str {
+        "citations"
+    }
+
+    fn run<'a>(&self, events: Vec<Spanned<'a>>, cx: &mut PassContext<'_>) -> Vec<Spanned<'a>> {
+        let declared = validate_declared(cx);
+        let mut state = State {
+            declared,
+            by_id: HashMap::new(),
+        };
+        let mut out = Vec::with_capacity(events.len());
+        let mut in_link = 0usize;
+        let mut pending: Option<(String, Range<usize>)> = None;
+        for (event, range) in events {
+            match event {
+                Event::Text(t) if in_link == 0 => match &mut pending {
+                    Some((text, r)) => {
+                        text.push_str(&t);
+                        r.end = range.end;
+                    }
+                    None => pending = Some((t.into_string(), range)),
+                },
+                other => {
+                    if let Some((text, r)) = pending.take() {
+                        state.expand(text, r, cx, &mut out);
+                    }
+                    match &other {
+                        Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
+                        Event::End(TagEnd::Link | TagEnd::Image) => {
+                            in_link = in_link.saturating_sub(1)
+                        }
+                        _ => {}
+                    }
+                    out.push((other, range));
+                }
+            }
+        }
+        if let Some((text, r)) = pending.take() {
+            state.expand(text, r, cx, &mut out);
+        }
+        for d in &state.declared {
+            if !state.by_id.contains_key(d.decl.id.as_str()) {
+                let span = cx.doc.file.front_matter_span(&format!("\"{}\"", d.decl.id));
+                cx.diagnostics.push(cx.doc.file.warning_at(
+                    format!(
+                        "citation `{}` is declared but never cited in the text",
+                        d.decl.id
+                    ),
+                    span,
+                ));
+            }
+        }
+        // Back-reference labels: `^` alone, or a, b, c… for several uses.
+        for c in &mut cx.citations {
+            if c.backrefs.len() > 1 {
+                for (i, b) in c.backrefs.iter_mut().enumerate() {
+                    b.label = backref_label(i);
+                }
+            }
+        }
+        out
+    }
+}
+
+struct State<'d> {
+    declared: Vec<Declared<'d>>,
+    /// Citation id → index into `cx.citations`.
+    by_id: HashMap<String, usize>,
+}
+
+impl State<'_> {
+    /// Replaces the citation groups in one run of text by markers.
+    fn expand<'a>(
+        &mut self,
+        text: String,
+        range: Range<usize>,
+        cx: &mut PassContext<'_>,
+        out: &mut Vec<Spanned<'a>>,
+    ) {
+        if !text.contains("[@") {
+            out.push((Event::Text(CowStr::from(text)), range));
+            return;
+        }
+        let raw = cx.doc.file.body().get(range.clone()).unwrap_or("");
+        let mut rest = text.as_str();
+        let mut raw_from = 0usize;
+        while let Some(start) = rest.find("[@") {
+            let Some(len) = rest[start..].find(']') else {
+                break;
+            };
+            let group = &rest[start..start + len + 1];
+            // Where the group is in the source, for messages (and to honour `\[@`).
+            let at = raw[raw_from..].find(group).map(|i| raw_from + i);
+            let escaped = at.is_some_and(|i| raw[..i].ends_with('\\'));
+            let before = &rest[..start + if escaped { group.len() } else { 0 }];
+            if !before.is_empty() {
+                out.push((Event::Text(CowStr::from(before.to_string())), range.clone()));
+            }
+            if let Some(i) = at {
+                raw_from = i + group.len();
+            }
+            if !escaped {
+                let offset = at.map_or(range.start, |i| range.start + i);
+                let span = offset..offset + group.len();
+                let html = self.markers(&group[1..group.len() - 1], &span, cx);
+                out.push((Event::InlineHtml(CowStr::from(html)), range.clone()));
+            }
+            rest = &rest[start + group.len()..];
+        }
+        if !rest.is_empty() {
+            out.push((Event::Text(CowStr::from(rest.to_string())), range));
+        }
+    }
+
+    /// The markers for the inside of one `[@…]` group.
+    fn markers(&mut self, inner: &str, span: &Range<usize>, cx: &mut PassContext<'_>) -> String {
+        let mut html = String::new();
+        for item in inner.split(';') {
+            let item = item.trim();
+            let Some(item) = item.strip_prefix('@') else {
+                cx.error(
+                    format!(
+                        "malformed citation `[{inner}]`: each item starts with @, as in [@a; @b]"
+                    ),
+                    span,
+                );
+                continue;
+            };
+            let (key, locator) = match item.split_once(',') {
+                Some((k, l)) => (k.trim(), Some(l.trim())),
+                None => (item.trim(), None),
+            };
+            if let Some(i) = self.resolve(key, locator, span, cx) {
+                html.push_str(&marker(&mut cx.citations[i]));
+                let c = &cx.citations[i];
+                let marker_id = c.backrefs.last().map(|b| b.id.clone()).unwrap_or_default();
+                cx.citation_uses.push(CitationUse {
+                    citation: i,
+                    marker: marker_id,
+                    offset: span.start,
+                });
+            }
+        }
+        html
+    }
+
+    /// The index of the page's citation for `key`, registering it on first use.
+    fn resolve(
+        &mut self,
+        key: &str,
+        locator: Option<&str>,
+        span: &Range<usize>,
+        cx: &mut PassContext<'_>,
+    ) -> Option<usize> {
+        if let Some(d) = self.declared.iter().find(|d| d.decl.id == key) {
+            if locator.is_some() {
+                cx.error(
+                    format!("`{key}` is a front-matter citation, which names its own page; cite it as [@{key}]"),
+                    span,
+                );
+                return None;
+            }
+            if let Some(&i) = self.by_id.get(key) {
+                return Some(i);
+            }
+            let (decl, pages) = (d.decl, d.pages);
+            let c = new_citation(
+                key,
+                &decl.source,
+                pages,
+                decl.quote.clone(),
+                decl.note.clone(),
+                cx.lib,
+            );
+            return Some(self.register(key, c, cx));
+        }
+        if cx.lib.sources.contains_key(key) {
+            let Some(locator) = locator else {
+                cx.error(
+                    format!("a direct citation of `{key}` needs a page, as in [@{key}, p. 4] or [@{key}, pp. 3-4]"),
+                    span,
+                );
+                return None;
+            };
+            let Some(pages) = parse_locator(locator) else {
+                cx.error(
+                    format!("malformed locator `{locator}`: write `p. 4` or `pp. 3-4`"),
+                    span,
+                );
+                return None;
+            };
+            if let Some(msg) = out_of_range(key, pages, cx.lib) {
+                cx.error(msg, span);
+                return None;
+            }
+            let id = if pages.start == pages.end {
+                format!("{}-p{}", slugify(key), pages.start)
+            } else {
+                format!("{}-pp{}-{}", slugify(key), pages.start, pages.end)
+            };
+            if let Some(&i) = self.by_id.get(&id) {
+                return Some(i);
+            }
+            let c = new_citation(&id, key, pages, None, None, cx.lib);
+            return Some(self.register(&id, c, cx));
+        }
+        let candidates = self
+            .declared
+            .iter()
+            .map(|d| d.decl.id.as_str())
+            .chain(cx.lib.sources.keys().map(String::as_str));
+        let hint = closest(key, candidates)
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        cx.error(
+            format!("unknown citation `{key}`: neither a [[citations]] id of this page nor a source in content/sources/{hint}"),
+            span,
+        );
+        None
+    }
+
+    /// Adds a citation on its first use; it takes the next number.
+    fn register(&mut self, id: &str, mut c: Citation, cx: &mut PassContext<'_>) -> usize {
+        c.number = cx.citations.len() + 1;
+        cx.citations.push(c);
+        let i = cx.citations.len() - 1;
+        self.by_id.insert(id.to_string(), i);
+        i
+    }
+}
+
+fn new_citation(
+    id: &str,
+    source: &str,
+    pages: PageRange,
+    quote: Option<String>,
+    note: Option<String>,
+    lib: &Library,
+) -> Citation {
+    let s = &lib.sources[source];
+    Citation {
+        id: id.to_string(),
+        number: 0,
+        anchor: format!("cite-{id}"),
+        source: source.to_string(),
+        source_title: s.title.clone(),
+        source_short: s.short.clone(),
+        source_page_url: format!("{}#p-{}", s.permalink, pages.start),
+        source_link: match (&s.pdf, &s.url) {
+            (Some(pdf), _) => Some(format!("{pdf}#page={}", pages.start)),
+            (None, Some(url)) => Some(url.clone()),
+            (None, None) => None,
+        },
+        pages,
+        page_label: pages.label(),
+        quote,
+        note,
+        backrefs: Vec::new(),
+    }
+}
+
+/// Adds a use to `c` and returns its marker's HTML.
+fn marker(c: &mut Citation) -> String {
+    let k = c.backrefs.len() + 1;
+    let marker_id = format!("cite-ref-{}-{k}", c.id);
+    c.backrefs.push(Backref {
+        id: marker_id.clone(),
+        label: "^".into(),
+    });
+    let tip_id = format!("cite-tip-{}-{k}", c.id);
+    let mut tip = format!("{}, {}", c.source_short, c.page_label);
+    if let Some(q) = &c.quote {
+        tip.push_str(&format!(": “{q}”"));
+    }
+    format!(
+        "<sup class=\"cite\" id=\"{mid}\"><a href=\"#{anchor}\" aria-describedby=\"{tid}\" data-source=\"{src}\" data-page=\"{page}\"{quote}>[{n}]</a><span class=\"cite-tip\" id=\"{tid}\" role=\"tooltip\">{tip}</span></sup>",
+        mid = escape_html(&marker_id),
+        anchor = escape_html(&c.anchor),
+        tid = escape_html(&tip_id),
+        src = escape_html(&c.source_short),
+        page = escape_html(&c.page_label),
+        quote = c
+            .quote
+            .as_ref()
+            .map(|q| format!(" data-quote=\"{}\"", escape_html(q)))
+            .unwrap_or_default(),
+        n = c.number,
+        tip = escape_html(&tip),
+    )
+}
+
+fn backref_label(i: usize) -> String {
+    // a…z, then aa, ab, … as Wikipedia does.
+    let letters = b"abcdefghijklmnopqrstuvwxyz";
+    if i < 26 {
+        (letters[i] as char).to_string()
+    } else {
+        format!("{}{}", letters[i / 26 - 1] as char, letters[i % 26] as char)
+    }
+}
+
+/// `p. 4`, `p 4`, `page 4`, `pp. 3-4`, `pages 3–4`.
+fn parse_locator(locator: &str) -> Option<PageRange> {
+    let l = locator.trim();
+    let rest = ["pages", "page", "pp.", "pp", "p.", "p"]
+        .iter()
+        .find_map(|p| l.strip_prefix(p))?;
+    if rest.starts_with(|c: char| c.is_alphabetic()) {
+        return None;
+    }
+    PageRange::parse(rest)
+}
+
+fn out_of_range(source: &str, pages: PageRange, lib: &Library) -> Option<String> {
+    let max = lib.sources.get(source)?.pages?;
+    (pages.end > max).then(|| {
+        format!(
+            "{} is outside `{source}`, which has {max} page{}",
+            pages.label(),
+            if max == 1 { "" } else { "s" }
+        )
+    })
+}
+
+/// Checks the page's `[[citations]]`; returns the valid ones.
+fn validate_declared<'d>(cx: &mut PassContext<'d>) -> Vec<Declared<'d>> {
+    let file = cx.doc.file;
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut valid = Vec::new();
+    for decl in cx.doc.citations {
+        let id_needle = format!("\"{}\"", decl.id);
+        let n = seen.entry(decl.id.as_str()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            let span = nth_span(file, &id_needle, *n);
+            cx.diagnostics.push(file.error_at(
+                format!("citation id `{}` is declared twice on this page", decl.id),
+                span,
+            ));
+            continue;
+        }
+        let span = file.front_matter_span(&id_needle);
+        if decl.id.trim().is_empty() || decl.id.contains([' ', ';', ',', '[', ']', '@']) {
+            cx.diagnostics.push(file.error_at(
+                format!(
+                    "citation id `{}` must be a single word (letters, digits, - and _)",
+                    decl.id
+                ),
+                span,
+            ));
+            continue;
+        }
+        if !cx.lib.sources.contains_key(&decl.source) {
+            let hint = closest(&decl.source, cx.lib.sources.keys().map(String::as_str))
+                .map(|c| format!("did you mean `{c}`?"));
+            let mut d = file.error_at(
+                format!(
+                    "unknown source `{}`: there is no content/sources/{}.md",
+                    decl.source, decl.source
+                ),
+                file.front_matter_span(&format!("\"{}\"", decl.source)),
+            );
+            if let Some(h) = hint {
+                d = d.with_help(h);
+            }
+            cx.diagnostics.push(d);
+            continue;
+        }
+        let pages = match (&decl.page, &decl.pages) {
+            (Some(p), None) if *p >= 1 => Some(PageRange { start: *p, end: *p }),
+            (None, Some(PagesValue::Number(p))) if *p >= 1 => {
+                Some(PageRange { start: *p, end: *p })
+            }
+            (None, Some(PagesValue::Text(t))) => PageRange::parse(t),
+            (Some(_), Some(_)) => {
+                cx.diagnostics.push(file.error_at(
+                    format!(
+                        "citation `{}` sets both `page` and `pages`; keep one",
+                        decl.id
+                    ),
+                    span.clone(),
+                ));
+                continue;
+            }
+            (None, None) => {
+                cx.diagnostics.push(file.error_at(
+                    format!(
+                        "citation `{}` needs `page = N` or `pages = \"N-M\"`",
+                        decl.id
+                    ),
+                    span.clone(),
+                ));
+                continue;
+            }
+            _ => None,
+        };
+        let Some(pages) = pages else {
+            let needle = match &decl.pages {
+                Some(PagesValue::Text(t)) => format!("\"{t}\""),
+                _ => "page".into(),
+            };
+            cx.diagnostics.push(file.error_at(
+                format!("malformed page locator in citation `{}`: write `page = 4` or `pages = \"3-4\"`", decl.id),
+                nth_span_after(file, &id_needle, &needle),
+            ));
+            continue;
+        };
+        if let Some(msg) = out_of_range(&decl.source, pages, cx.lib) {
+            let span = nth_span_after(file, &id_needle, "page");
+            cx.diagnostics.push(file.error_at(msg, span));
+            continue;
+        }
+        valid.push(Declared { decl, pages });
+    }
+    valid
+}
+
+/// The span of the `n`th (1-based) occurrence of `needle` in the front matter.
+fn nth_span(file: &crate::content::SourceFile, needle: &str, n: usize) -> Range<usize> {
+    let fm = file.front_matter.clone();
+    let text = &file.text[fm.clone()];
+    text.match_indices(needle)
+        .nth(n - 1)
+        .map(|(i, _)| fm.start + i..fm.start + i + needle.len())
+        .unwrap_or(fm.start..fm.start)
+}
+
+/// The span of the first `needle` after the first `anchor` in the front matter.
+fn nth_span_after(file: &crate::content::SourceFile, anchor: &str, needle: &str) -> Range<usize> {
+    let fm = file.front_matter.clone();
+    let text = &file.text[fm.clone()];
+    let from = text.find(anchor).unwrap_or(0);
+    text[from..]
+        .find(needle)
+        .map(|i| fm.start + from + i..fm.start + from + i + needle.len())
+        .unwrap_or(fm.start + from..fm.start + from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_ranges() {
+        assert_eq!(PageRange::parse("4"), Some(PageRange { start: 4, end: 4 }));
+        assert_eq!(
+            PageRange::parse("3-4"),
+            Some(PageRange { start: 3, end: 4 })
+        );
+        assert_eq!(
+            PageRange::parse("3 – 5"),
+            Some(PageRange { start: 3, end: 5 })
+        );
+        assert_eq!(PageRange::parse("4-3"), None);
+        assert_eq!(PageRange::parse("0"), None);
+        assert_eq!(PageRange::parse("3-"), None);
+        assert_eq!(PageRange { start: 3, end: 4 }.label(), "pp. 3–4");
+    }
+
+    #[test]
+    fn locators() {
+        assert_eq!(parse_locator("p. 4"), PageRange::parse("4"));
+        assert_eq!(parse_locator("p.4"), PageRange::parse("4"));
+        assert_eq!(parse_locator("pp. 3-4"), PageRange::parse("3-4"));
+        assert_eq!(parse_locator("pages 3–4"), PageRange::parse("3-4"));
+        assert_eq!(parse_locator("page 7"), PageRange::parse("7"));
+        assert_eq!(parse_locator("chapter 4"), None);
+        assert_eq!(parse_locator("p. four"), None);
+        assert_eq!(parse_locator("4"), None);
+    }
+
+    #[test]
+    fn backref_labels() {
+        assert_eq!(backref_label(0), "a");
+        assert_eq!(backref_label(25), "z");
+        assert_eq!(backref_label(26), "aa");
+    }
+}
