@@ -117,20 +117,13 @@ impl Pass for Citations {
         };
         let mut out = Vec::with_capacity(events.len());
         let mut in_link = 0usize;
-        let mut pending: Option<(String, Range<usize>)> = None;
         for (event, range) in events {
             match event {
-                Event::Text(t) if in_link == 0 => match &mut pending {
-                    Some((text, r)) => {
-                        text.push_str(&t);
-                        r.end = range.end;
-                    }
-                    None => pending = Some((t.into_string(), range)),
-                },
+                // Text arrives merged (see the module doc of `markdown`).
+                Event::Text(t) if in_link == 0 => {
+                    state.expand(t.into_string(), range, cx, &mut out)
+                }
                 other => {
-                    if let Some((text, r)) = pending.take() {
-                        state.expand(text, r, cx, &mut out);
-                    }
                     match &other {
                         Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
                         Event::End(TagEnd::Link | TagEnd::Image) => {
@@ -141,9 +134,6 @@ impl Pass for Citations {
                     out.push((other, range));
                 }
             }
-        }
-        if let Some((text, r)) = pending.take() {
-            state.expand(text, r, cx, &mut out);
         }
         for d in &state.declared {
             if !state.by_id.contains_key(d.decl.id.as_str()) {
@@ -272,6 +262,7 @@ impl State<'_> {
             }
             let (decl, pages) = (d.decl, d.pages);
             let c = new_citation(
+                cx.doc.id_prefix,
                 key,
                 &decl.source,
                 pages,
@@ -308,7 +299,7 @@ impl State<'_> {
             if let Some(&i) = self.by_id.get(&id) {
                 return Some(i);
             }
-            let c = new_citation(&id, key, pages, None, None, cx.lib);
+            let c = new_citation(cx.doc.id_prefix, &id, key, pages, None, None, cx.lib);
             return Some(self.register(&id, c, cx));
         }
         let candidates = self
@@ -337,6 +328,7 @@ impl State<'_> {
 }
 
 fn new_citation(
+    prefix: &str,
     id: &str,
     source: &str,
     pages: PageRange,
@@ -346,9 +338,9 @@ fn new_citation(
 ) -> Citation {
     let s = &lib.sources[source];
     Citation {
-        id: id.to_string(),
+        id: format!("{prefix}{id}"),
         number: 0,
-        anchor: format!("cite-{id}"),
+        anchor: format!("cite-{prefix}{id}"),
         source: source.to_string(),
         source_title: s.title.clone(),
         source_short: s.short.clone(),

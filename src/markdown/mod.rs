@@ -10,7 +10,11 @@
 //! 2. [`citations`] — `[@id]`, `[@source, p. 4]`, `[@a; @b]` become numbered
 //!    markers; the page's `[[citations]]` are validated and resolved into the
 //!    reference list.
-//! 3. [`headings`] — a unique id for every heading (`{#id}` wins, duplicates
+//! 3. [`footnotes`] — GFM footnotes become numbered markers with previews
+//!    and a notes list at the end, with ids from their labels.
+//! 4. [`glossary`] — the first occurrence of each glossary term links to its
+//!    entry, with the expansion as a tooltip (one automaton for all terms).
+//! 5. [`headings`] — a unique id for every heading (`{#id}` wins, duplicates
 //!    get `-1`, `-2`), a visible self-link, and the table of contents.
 //!
 //! A pass only reads and rewrites events and writes its findings into the
@@ -18,6 +22,8 @@
 //! is a new file and a new line in [`Markdown::passes`], nothing else.
 
 pub mod citations;
+pub mod footnotes;
+pub mod glossary;
 pub mod headings;
 pub mod highlight;
 
@@ -25,7 +31,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{Event, Options, Parser};
+use pulldown_cmark::{Event, Options, Parser, TextMergeWithOffset};
 use serde::Serialize;
 
 use crate::config::MarkdownConfig;
@@ -43,6 +49,11 @@ pub struct Document<'a> {
     pub path: &'a str,
     /// The `[[citations]]` of its front matter.
     pub citations: &'a [CitationDecl],
+    /// Prepended to the ids the passes generate, for bodies that share an
+    /// HTML page (glossary entries); empty for pages.
+    pub id_prefix: &'a str,
+    /// Whether glossary terms link themselves in this body.
+    pub autolink: bool,
 }
 
 /// A source, as citations need it.
@@ -63,6 +74,8 @@ pub struct SourceInfo {
 pub struct Library {
     /// Sources by id.
     pub sources: BTreeMap<String, SourceInfo>,
+    /// The glossary, as one automaton.
+    pub terms: glossary::TermMatcher,
 }
 
 impl Library {
@@ -86,8 +99,44 @@ impl Library {
                 (item.id.clone(), info)
             })
             .collect();
-        Self { sources }
+        Self {
+            sources,
+            terms: term_matcher(site),
+        }
     }
+}
+
+/// The glossary terms of a site, in the order of `site.glossary.items`.
+pub fn term_infos(site: &Site) -> Vec<glossary::TermInfo> {
+    use crate::site::collection_path;
+    let glossary_url = site.config.permalink(&collection_path("glossary", None));
+    site.glossary
+        .items
+        .iter()
+        .map(|item| {
+            let m = &item.parsed.meta;
+            let href = match &m.entity {
+                Some(e) => site.config.permalink(&collection_path("entities", Some(e))),
+                None => format!("{glossary_url}#{}", crate::text::slugify(&item.id)),
+            };
+            glossary::TermInfo {
+                id: item.id.clone(),
+                term: m.term.clone(),
+                expansion: m.expansion.clone(),
+                href,
+            }
+        })
+        .collect()
+}
+
+fn term_matcher(site: &Site) -> glossary::TermMatcher {
+    let mut names = Vec::new();
+    for (i, item) in site.glossary.items.iter().enumerate() {
+        let m = &item.parsed.meta;
+        names.push((m.term.clone(), i));
+        names.extend(m.aliases.iter().map(|a| (a.clone(), i)));
+    }
+    glossary::TermMatcher::new(term_infos(site), names)
 }
 
 /// An event with the byte range of the body it came from.
@@ -115,6 +164,8 @@ pub struct PassContext<'a> {
     pub citations: Vec<Citation>,
     /// Filled by [`citations`]: every marker.
     pub citation_uses: Vec<CitationUse>,
+    /// Filled by [`glossary`]: the terms linked, in order.
+    pub term_uses: Vec<glossary::TermUse>,
 }
 
 impl PassContext<'_> {
@@ -164,6 +215,7 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     pub citations: Vec<Citation>,
     pub citation_uses: Vec<CitationUse>,
+    pub term_uses: Vec<glossary::TermUse>,
     pub word_count: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -183,6 +235,8 @@ pub struct Markdown {
     library: Library,
     highlight: highlight::Highlight,
     citations: citations::Citations,
+    footnotes: footnotes::Footnotes,
+    glossary: glossary::Glossary,
     headings: headings::Headings,
 }
 
@@ -201,13 +255,21 @@ impl Markdown {
             library,
             highlight: highlight::Highlight::new(highlighter, config.highlight_code),
             citations: citations::Citations,
+            footnotes: footnotes::Footnotes,
+            glossary: glossary::Glossary,
             headings: headings::Headings,
         }
     }
 
     /// The passes, in the order they run.
-    fn passes(&self) -> [&dyn Pass; 3] {
-        [&self.highlight, &self.citations, &self.headings]
+    fn passes(&self) -> [&dyn Pass; 5] {
+        [
+            &self.highlight,
+            &self.citations,
+            &self.footnotes,
+            &self.glossary,
+            &self.headings,
+        ]
     }
 
     pub fn library(&self) -> &Library {
@@ -217,9 +279,11 @@ impl Markdown {
     /// Renders the body of a document.
     pub fn render(&self, doc: Document<'_>) -> Rendered {
         let body = doc.file.body();
-        let mut events: Vec<Spanned<'_>> = Parser::new_ext(body, self.options)
-            .into_offset_iter()
-            .collect();
+        // Adjacent text events are merged first, so that passes see
+        // `[@id]` or a multi-word term as one piece of text.
+        let mut events: Vec<Spanned<'_>> =
+            TextMergeWithOffset::new(Parser::new_ext(body, self.options).into_offset_iter())
+                .collect();
         let word_count = count_words(&events);
         let mut cx = PassContext {
             doc,
@@ -229,6 +293,7 @@ impl Markdown {
             toc: Vec::new(),
             citations: Vec::new(),
             citation_uses: Vec::new(),
+            term_uses: Vec::new(),
         };
         for pass in self.passes() {
             events = pass.run(events, &mut cx);
@@ -241,6 +306,7 @@ impl Markdown {
             headings: cx.headings,
             citations: cx.citations,
             citation_uses: cx.citation_uses,
+            term_uses: cx.term_uses,
             word_count,
             diagnostics: cx.diagnostics,
         }
@@ -301,6 +367,8 @@ pub(crate) mod test_util {
             file: &f,
             path: "/t/",
             citations,
+            id_prefix: "",
+            autolink: true,
         };
         Markdown::new(&config, Arc::new(Highlighter::new()), library).render(doc)
     }

@@ -22,6 +22,61 @@ pub struct Bodies {
     pub pages: Vec<Rendered>,
     pub sections: Vec<Rendered>,
     pub sources: Vec<Rendered>,
+    /// Glossary definitions, index-aligned with `site.glossary.items`.
+    pub glossary: Vec<Rendered>,
+}
+
+/// A rendered body and the page it appears on.
+pub struct DocRef<'a> {
+    pub title: String,
+    pub path: String,
+    pub rendered: &'a Rendered,
+    /// Whether it is a page or section of the content tree (as opposed to a
+    /// glossary entry or another collection item).
+    pub is_content: bool,
+}
+
+impl Bodies {
+    /// Every rendered body with the page it appears on, in path order.
+    pub fn documents<'a>(&'a self, site: &Site) -> Vec<DocRef<'a>> {
+        let title = |t: &Option<String>| t.clone().unwrap_or_default();
+        let mut docs: Vec<DocRef<'a>> = site
+            .pages
+            .iter()
+            .zip(&self.pages)
+            .map(|(p, r)| DocRef {
+                title: title(&p.meta.title),
+                path: p.path.clone(),
+                rendered: r,
+                is_content: true,
+            })
+            .chain(
+                site.sections
+                    .iter()
+                    .zip(&self.sections)
+                    .map(|(s, r)| DocRef {
+                        title: title(&s.meta.title),
+                        path: s.path.clone(),
+                        rendered: r,
+                        is_content: true,
+                    }),
+            )
+            .chain(
+                site.glossary
+                    .items
+                    .iter()
+                    .zip(&self.glossary)
+                    .map(|(g, r)| DocRef {
+                        title: format!("Glossary: {}", g.parsed.meta.term),
+                        path: collection_path("glossary", None),
+                        rendered: r,
+                        is_content: false,
+                    }),
+            )
+            .collect();
+        docs.sort_by(|a, b| a.path.cmp(&b.path).then(a.title.cmp(&b.title)));
+        docs
+    }
 }
 
 impl Bodies {
@@ -31,6 +86,7 @@ impl Bodies {
             .iter()
             .chain(&self.sections)
             .chain(&self.sources)
+            .chain(&self.glossary)
             .flat_map(|r| r.diagnostics.iter())
     }
 }
@@ -45,6 +101,8 @@ pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
                 file: &p.file,
                 path: &p.path,
                 citations: &p.meta.citations,
+                id_prefix: "",
+                autolink: true,
             })
         })
         .collect();
@@ -56,6 +114,8 @@ pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
                 file: &s.file,
                 path: &s.path,
                 citations: &s.meta.citations,
+                id_prefix: "",
+                autolink: true,
             })
         })
         .collect();
@@ -69,6 +129,24 @@ pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
                 file: &item.parsed.file,
                 path: &path,
                 citations: &[],
+                id_prefix: "",
+                autolink: true,
+            })
+        })
+        .collect();
+    let glossary_path = collection_path("glossary", None);
+    let glossary = site
+        .glossary
+        .items
+        .par_iter()
+        .map(|item| {
+            let prefix = format!("{}-", crate::text::slugify(&item.id));
+            markdown.render(Document {
+                file: &item.parsed.file,
+                path: &glossary_path,
+                citations: &item.parsed.meta.citations,
+                id_prefix: &prefix,
+                autolink: false,
             })
         })
         .collect();
@@ -76,6 +154,7 @@ pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
         pages,
         sections,
         sources,
+        glossary,
     }
 }
 
@@ -104,18 +183,25 @@ pub fn render_templates(
     bodies: &Bodies,
     templates: &Templates,
 ) -> Result<Vec<OutputFile>> {
-    let claims = sources::reverse_index(site, bodies);
+    let docs = bodies.documents(site);
+    let claims = sources::reverse_index(site, &docs);
+    let term_pages = views::term_pages(site, &docs);
+    let terms = crate::markdown::term_infos(site);
     let views = Views {
         site,
         page_bodies: &bodies.pages,
         section_bodies: &bodies.sections,
         source_bodies: &bodies.sources,
+        glossary_bodies: &bodies.glossary,
         claims: &claims,
+        term_pages: &term_pages,
+        terms: &terms,
     };
     let mut base = Context::new();
     base.insert("config", &views.config());
     base.insert("site", &views.site_view());
     base.insert("sources", &views.source_summaries());
+    base.insert("glossary", &views.glossary_summaries());
 
     let render = |template: &str,
                   file: &crate::content::SourceFile,
@@ -175,22 +261,14 @@ pub fn render_templates(
         })
         .collect();
     let mut collection_indexes = Vec::new();
+    if !site.glossary.items.is_empty() || site.glossary.intro.is_some() {
+        collection_indexes.push(render_collection_index(
+            "glossary", "Glossary", site, &views, &render,
+        ));
+    }
     if !site.sources.items.is_empty() || site.sources.intro.is_some() {
-        let intro = site.sources.intro.as_ref();
-        let file = intro.map(|p| &p.file);
-        let empty = crate::content::SourceFile {
-            rel: "content/sources/_index.md".into(),
-            text: std::sync::Arc::from(""),
-            front_matter: 0..0,
-            body_start: 0,
-        };
-        let view = views.collection_index(intro.map(|p| &p.meta), "Sources");
-        collection_indexes.push(render(
-            "sources.html",
-            file.unwrap_or(&empty),
-            &collection_path("sources", None),
-            "section",
-            &view,
+        collection_indexes.push(render_collection_index(
+            "sources", "Sources", site, &views, &render,
         ));
     }
 
@@ -226,6 +304,44 @@ pub fn render_templates(
         return Err(Error::from_diagnostics(errors));
     }
     Ok(files)
+}
+
+type RenderFn<'r> = dyn Fn(
+        &str,
+        &crate::content::SourceFile,
+        &str,
+        &'static str,
+        &dyn erased::Value,
+    ) -> Result<OutputFile>
+    + 'r;
+
+/// The index page of a collection (`/glossary/`, `/sources/`): the
+/// template `<name>.html`, with the collection's `_index.md` if it has one.
+fn render_collection_index(
+    name: &str,
+    default_title: &str,
+    site: &Site,
+    views: &Views<'_>,
+    render: &RenderFn<'_>,
+) -> Result<OutputFile> {
+    let intro = match name {
+        "glossary" => site.glossary.intro.as_ref(),
+        _ => site.sources.intro.as_ref(),
+    };
+    let empty = crate::content::SourceFile {
+        rel: format!("content/{name}/_index.md").into(),
+        text: std::sync::Arc::from(""),
+        front_matter: 0..0,
+        body_start: 0,
+    };
+    let view = views.collection_index(name, intro.map(|p| &p.meta), default_title);
+    render(
+        &format!("{name}.html"),
+        intro.map_or(&empty, |p| &p.file),
+        &collection_path(name, None),
+        "section",
+        &view,
+    )
 }
 
 /// Object-safe insertion of differently typed views into a context.

@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::Bodies;
-use crate::markdown::Rendered;
+use super::DocRef;
 use crate::site::Site;
 
 /// One place on the site that cites a page of a source.
@@ -30,23 +29,11 @@ pub struct Claim {
 /// Source id → page number → claims (in site order: page path, then position).
 pub type ClaimIndex = BTreeMap<String, BTreeMap<u32, Vec<Claim>>>;
 
-pub fn reverse_index(site: &Site, bodies: &Bodies) -> ClaimIndex {
+pub fn reverse_index(site: &Site, docs: &[DocRef<'_>]) -> ClaimIndex {
     let mut index = ClaimIndex::new();
-    let mut docs: Vec<(&str, &str, &Rendered)> = site
-        .pages
-        .iter()
-        .zip(&bodies.pages)
-        .map(|(p, r)| (p.meta.title.as_deref().unwrap_or(""), p.path.as_str(), r))
-        .chain(
-            site.sections
-                .iter()
-                .zip(&bodies.sections)
-                .map(|(s, r)| (s.meta.title.as_deref().unwrap_or(""), s.path.as_str(), r)),
-        )
-        .collect();
-    docs.sort_by(|a, b| a.1.cmp(b.1));
-    for (title, path, rendered) in docs {
-        let permalink = site.config.permalink(path);
+    for doc in docs {
+        let rendered = doc.rendered;
+        let permalink = site.config.permalink(&doc.path);
         for u in &rendered.citation_uses {
             let c = &rendered.citations[u.citation];
             let heading = rendered.heading_at(u.offset);
@@ -57,8 +44,8 @@ pub fn reverse_index(site: &Site, bodies: &Bodies) -> ClaimIndex {
                     .entry(n)
                     .or_default()
                     .push(Claim {
-                        page_title: title.to_string(),
-                        page_path: path.to_string(),
+                        page_title: doc.title.clone(),
+                        page_path: doc.path.clone(),
                         link: format!("{permalink}#{}", u.marker),
                         heading_id: heading.map(|h| h.id.clone()),
                         heading_title: heading.map(|h| h.title.clone()),

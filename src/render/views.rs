@@ -9,6 +9,7 @@ use crate::content::meta::Extra;
 use crate::markdown::{Citation, Rendered, TocEntry};
 use crate::site::{Page, Section, Site, collection_path};
 
+use super::DocRef;
 use super::sources::{Claim, ClaimIndex};
 
 /// A link to a page or section.
@@ -60,6 +61,8 @@ pub struct PageView<'a> {
     pub next: Option<LinkView<'a>>,
     /// The reference list, in order of first use.
     pub citations: &'a [Citation],
+    /// The glossary terms linked on the page, in order of first use.
+    pub glossary_terms: Vec<TermSummary<'a>>,
     /// schema.org JSON-LD for the page (safe to put in a script element).
     pub json_ld: String,
 }
@@ -83,7 +86,46 @@ pub struct SectionView<'a> {
     pub pages: Vec<PageSummary<'a>>,
     pub subsections: Vec<LinkView<'a>>,
     pub citations: &'a [Citation],
+    pub glossary_terms: Vec<TermSummary<'a>>,
     pub json_ld: String,
+}
+
+/// A glossary term, as listed in `glossary` (every template) and in
+/// `page.glossary_terms`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermSummary<'a> {
+    pub id: &'a str,
+    pub term: &'a str,
+    pub expansion: Option<&'a str>,
+    /// The entry's id on the glossary page.
+    pub anchor: String,
+    /// The entry on the glossary page.
+    pub permalink: String,
+    /// Where mentions link (the entry, or the entity page the term stands for).
+    pub href: &'a str,
+}
+
+/// A page that uses something.
+#[derive(Debug, Clone, Serialize)]
+pub struct UsedOn {
+    pub title: String,
+    pub path: String,
+    pub permalink: String,
+}
+
+/// An entry of the glossary page.
+#[derive(Debug, Serialize)]
+pub struct TermEntry<'a> {
+    #[serde(flatten)]
+    pub summary: TermSummary<'a>,
+    pub aliases: &'a [String],
+    /// The entity the term stands for: its id and page.
+    pub entity: Option<LinkView<'a>>,
+    /// The definition, as HTML.
+    pub content: &'a str,
+    /// The definition's citations.
+    pub citations: &'a [Citation],
+    pub used_on: &'a [UsedOn],
 }
 
 /// A source, as listed in `sources` (every template).
@@ -125,15 +167,18 @@ pub struct SourceView<'a> {
     pub page_index: Vec<SourcePageView<'a>>,
 }
 
-/// `section` in the index page of a collection (`sources.html`).
+/// `section` in the index page of a collection (`glossary.html`, `sources.html`).
 #[derive(Debug, Serialize)]
 pub struct CollectionIndexView<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub path: String,
     pub permalink: String,
-    pub content: &'a str,
     pub extra: Option<&'a Extra>,
+    /// The glossary's entries, A to Z (glossary only).
+    pub terms: Vec<TermEntry<'a>>,
+    /// schema.org JSON-LD (a `DefinedTermSet` for the glossary).
+    pub json_ld: String,
 }
 
 /// `site` in every template: navigation data.
@@ -150,7 +195,30 @@ pub struct Views<'a> {
     pub page_bodies: &'a [Rendered],
     pub section_bodies: &'a [Rendered],
     pub source_bodies: &'a [Rendered],
+    pub glossary_bodies: &'a [Rendered],
     pub claims: &'a ClaimIndex,
+    /// Per glossary term: the pages that use it.
+    pub term_pages: &'a [Vec<UsedOn>],
+    /// Per glossary term: where its mentions link.
+    pub terms: &'a [crate::markdown::glossary::TermInfo],
+}
+
+/// Per glossary term, the content pages that link it, in path order.
+pub fn term_pages(site: &Site, docs: &[DocRef<'_>]) -> Vec<Vec<UsedOn>> {
+    let mut pages: Vec<Vec<UsedOn>> = vec![Vec::new(); site.glossary.items.len()];
+    for doc in docs.iter().filter(|d| d.is_content) {
+        for u in &doc.rendered.term_uses {
+            let list = &mut pages[u.term];
+            if list.last().is_none_or(|l: &UsedOn| l.path != doc.path) {
+                list.push(UsedOn {
+                    title: doc.title.clone(),
+                    path: doc.path.clone(),
+                    permalink: site.config.permalink(&doc.path),
+                });
+            }
+        }
+    }
+    pages
 }
 
 static EMPTY_CLAIMS: [Claim; 0] = [];
@@ -246,8 +314,111 @@ impl<'a> Views<'a> {
             previous: p.previous.map(|j| self.page_link(j)),
             next: p.next.map(|j| self.page_link(j)),
             citations: &body.citations,
+            glossary_terms: self.terms_used(body),
             json_ld: self.json_ld(&p.meta, &p.path, body),
         }
+    }
+
+    fn term_summary(&self, i: usize) -> TermSummary<'a> {
+        let item = &self.site.glossary.items[i];
+        let info = &self.site_terms()[i];
+        let anchor = crate::text::slugify(&item.id);
+        TermSummary {
+            id: &item.id,
+            term: &item.parsed.meta.term,
+            expansion: item.parsed.meta.expansion.as_deref(),
+            permalink: format!(
+                "{}#{anchor}",
+                self.site
+                    .config
+                    .permalink(&collection_path("glossary", None))
+            ),
+            anchor,
+            href: &info.href,
+        }
+    }
+
+    fn site_terms(&self) -> &'a [crate::markdown::glossary::TermInfo] {
+        self.terms
+    }
+
+    fn terms_used(&self, body: &Rendered) -> Vec<TermSummary<'a>> {
+        let mut seen = std::collections::HashSet::new();
+        body.term_uses
+            .iter()
+            .filter(|u| seen.insert(u.term))
+            .map(|u| self.term_summary(u.term))
+            .collect()
+    }
+
+    pub fn glossary_summaries(&self) -> Vec<TermSummary<'a>> {
+        let mut v: Vec<TermSummary<'a>> = (0..self.site.glossary.items.len())
+            .map(|i| self.term_summary(i))
+            .collect();
+        v.sort_by_key(|t| (t.term.to_lowercase(), t.id));
+        v
+    }
+
+    fn term_entries(&self) -> Vec<TermEntry<'a>> {
+        let mut entries: Vec<TermEntry<'a>> = (0..self.site.glossary.items.len())
+            .map(|i| {
+                let item = &self.site.glossary.items[i];
+                let meta = &item.parsed.meta;
+                TermEntry {
+                    summary: self.term_summary(i),
+                    aliases: &meta.aliases,
+                    entity: meta.entity.as_deref().map(|e| {
+                        let path = collection_path("entities", Some(e));
+                        let title = self
+                            .site
+                            .entities
+                            .get(e)
+                            .map_or(e, |x| x.parsed.meta.title.as_str());
+                        LinkView {
+                            title,
+                            permalink: self.site.config.permalink(&path),
+                            path: "",
+                        }
+                    }),
+                    content: &self.glossary_bodies[i].html,
+                    citations: &self.glossary_bodies[i].citations,
+                    used_on: &self.term_pages[i],
+                }
+            })
+            .collect();
+        entries.sort_by_key(|e| (e.summary.term.to_lowercase(), e.summary.id));
+        entries
+    }
+
+    /// schema.org `DefinedTermSet` of the glossary.
+    fn glossary_json_ld(&self, entries: &[TermEntry<'_>], permalink: &str) -> String {
+        let terms: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|e| {
+                let mut v = serde_json::json!({
+                    "@type": "DefinedTerm",
+                    "@id": e.summary.permalink,
+                    "name": e.summary.term,
+                    "url": e.summary.permalink,
+                    "inDefinedTermSet": permalink,
+                });
+                if let Some(x) = e.summary.expansion {
+                    v["description"] = x.into();
+                }
+                if !e.aliases.is_empty() {
+                    v["alternateName"] = e.aliases.into();
+                }
+                v
+            })
+            .collect();
+        script_safe_json(&serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "DefinedTermSet",
+            "@id": permalink,
+            "name": "Glossary",
+            "url": permalink,
+            "hasDefinedTerm": terms,
+        }))
     }
 
     /// schema.org `Article` with a `citation` per reference, as JSON that is
@@ -364,19 +535,32 @@ impl<'a> Views<'a> {
 
     pub fn collection_index(
         &self,
+        name: &str,
         meta: Option<&'a PageMeta>,
         default_title: &'a str,
     ) -> CollectionIndexView<'a> {
-        let path = collection_path("sources", None);
+        let path = collection_path(name, None);
+        let permalink = self.site.config.permalink(&path);
+        let terms = if name == "glossary" {
+            self.term_entries()
+        } else {
+            Vec::new()
+        };
+        let json_ld = if name == "glossary" {
+            self.glossary_json_ld(&terms, &permalink)
+        } else {
+            String::new()
+        };
         CollectionIndexView {
             title: meta
                 .and_then(|m| m.title.as_deref())
                 .unwrap_or(default_title),
             description: meta.and_then(|m| m.description.as_deref()).unwrap_or(""),
-            permalink: self.site.config.permalink(&path),
+            permalink,
             path,
-            content: "",
             extra: meta.map(|m| &m.extra),
+            terms,
+            json_ld,
         }
     }
 
@@ -408,6 +592,7 @@ impl<'a> Views<'a> {
                 .map(|&j| self.section_link(j))
                 .collect(),
             citations: &body.citations,
+            glossary_terms: self.terms_used(body),
             json_ld: self.json_ld(&s.meta, &s.path, body),
         }
     }

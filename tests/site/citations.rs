@@ -128,7 +128,7 @@ fn citations_work_in_lists_tables_quotes_and_footnotes_but_not_code_or_links() {
     assert_eq!(page.count(".content ul > li sup.cite"), 1, "list item");
     assert_eq!(page.count("td sup.cite"), 1, "table cell");
     assert_eq!(page.count("blockquote sup.cite"), 1, "blockquote");
-    assert_eq!(page.count(".footnote-definition sup.cite"), 1, "footnote");
+    assert_eq!(page.count("section.footnotes li sup.cite"), 1, "footnote");
     assert_eq!(page.texts(".content p > code"), ["[@reporting-48h]"]);
     assert_eq!(page.text(".content pre code"), "[@levels]");
     let last = page.texts(".content > p").pop().unwrap();

@@ -8,4 +8,5 @@ mod build_errors;
 mod build_output;
 mod build_pages;
 mod citations;
+mod footnotes_glossary;
 mod init;
