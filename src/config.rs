@@ -24,6 +24,8 @@ pub struct RawConfig {
     pub language: Option<String>,
     pub theme: Option<Spanned<String>>,
     pub output_dir: Option<Spanned<String>>,
+    /// `"first"` links the first plain mention of each entity on a page.
+    pub autolink_entities: Option<Spanned<String>>,
     #[serde(default)]
     pub markdown: RawMarkdown,
     #[serde(default)]
@@ -62,6 +64,8 @@ pub struct Config {
     /// Absolute path of the output folder.
     pub output_dir: PathBuf,
     pub drafts: bool,
+    /// Link the first plain-text mention of each entity on a page.
+    pub autolink_entities: bool,
     pub markdown: MarkdownConfig,
     pub extra: toml::Table,
 }
@@ -184,8 +188,23 @@ impl Config {
             highlight_theme_dark: check_theme(&raw.markdown.highlight_theme_dark)?,
         };
 
+        let autolink_entities = match &raw.autolink_entities {
+            None => false,
+            Some(v) if v.get_ref() == "first" => true,
+            Some(v) if v.get_ref() == "none" => false,
+            Some(v) => {
+                return Err(spanned_error(
+                    format!(
+                        "autolink_entities is \"first\" or \"none\", not \"{}\"",
+                        v.get_ref()
+                    ),
+                    v.span(),
+                ));
+            }
+        };
         Ok(Config {
             root,
+            autolink_entities,
             title: raw.title,
             description: raw.description.unwrap_or_default(),
             base_url,

@@ -12,16 +12,22 @@
 //!    reference list.
 //! 3. [`footnotes`] — GFM footnotes become numbered markers with previews
 //!    and a notes list at the end, with ids from their labels.
-//! 4. [`glossary`] — the first occurrence of each glossary term links to its
+//! 4. [`entities`] — `[[name]]` and `[[name|text]]` link to entity pages
+//!    (and, if configured, first plain mentions); each link is a mention.
+//! 5. [`glossary`] — the first occurrence of each glossary term links to its
 //!    entry, with the expansion as a tooltip (one automaton for all terms).
-//! 5. [`headings`] — a unique id for every heading (`{#id}` wins, duplicates
+//! 6. [`headings`] — a unique id for every heading (`{#id}` wins, duplicates
 //!    get `-1`, `-2`), a visible self-link, and the table of contents.
+//! 7. [`blocks`] — stable ids for paragraphs, list items, tables and quotes,
+//!    from their first words; tables aligned by class, not `style=`.
 //!
 //! A pass only reads and rewrites events and writes its findings into the
 //! [`PassContext`]; it never renders HTML for the whole page, so a new feature
 //! is a new file and a new line in [`Markdown::passes`], nothing else.
 
+pub mod blocks;
 pub mod citations;
+pub mod entities;
 pub mod footnotes;
 pub mod glossary;
 pub mod headings;
@@ -76,6 +82,8 @@ pub struct Library {
     pub sources: BTreeMap<String, SourceInfo>,
     /// The glossary, as one automaton.
     pub terms: glossary::TermMatcher,
+    /// Entities by id, title and alias.
+    pub entities: entities::EntityIndex,
 }
 
 impl Library {
@@ -102,8 +110,29 @@ impl Library {
         Self {
             sources,
             terms: term_matcher(site),
+            entities: entity_index(site),
         }
     }
+}
+
+fn entity_index(site: &Site) -> entities::EntityIndex {
+    use crate::site::collection_path;
+    let list = site
+        .entities
+        .items
+        .iter()
+        .map(|item| {
+            let m = &item.parsed.meta;
+            (
+                item.id.clone(),
+                m.title.clone(),
+                m.aliases.clone(),
+                site.config
+                    .permalink(&collection_path("entities", Some(&item.id))),
+            )
+        })
+        .collect();
+    entities::EntityIndex::new(list, site.config.autolink_entities)
 }
 
 /// The glossary terms of a site, in the order of `site.glossary.items`.
@@ -166,6 +195,10 @@ pub struct PassContext<'a> {
     pub citation_uses: Vec<CitationUse>,
     /// Filled by [`glossary`]: the terms linked, in order.
     pub term_uses: Vec<glossary::TermUse>,
+    /// Filled by [`entities`]: the entity links, in order.
+    pub mentions: Vec<entities::Mention>,
+    /// Filled by [`blocks`]: every block with an id, in order.
+    pub blocks: Vec<blocks::Block>,
 }
 
 impl PassContext<'_> {
@@ -216,11 +249,22 @@ pub struct Rendered {
     pub citations: Vec<Citation>,
     pub citation_uses: Vec<CitationUse>,
     pub term_uses: Vec<glossary::TermUse>,
+    pub mentions: Vec<entities::Mention>,
+    pub blocks: Vec<blocks::Block>,
     pub word_count: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Rendered {
+    /// The innermost block (paragraph, item, table, quote) that holds byte
+    /// `offset` of the body.
+    pub fn block_at(&self, offset: usize) -> Option<&blocks::Block> {
+        self.blocks
+            .iter()
+            .filter(|b| b.range.contains(&offset))
+            .min_by_key(|b| b.range.len())
+    }
+
     /// The heading whose section holds byte `offset` of the body.
     pub fn heading_at(&self, offset: usize) -> Option<&Heading> {
         let i = self.headings.partition_point(|h| h.offset <= offset);
@@ -236,8 +280,10 @@ pub struct Markdown {
     highlight: highlight::Highlight,
     citations: citations::Citations,
     footnotes: footnotes::Footnotes,
+    entities: entities::Entities,
     glossary: glossary::Glossary,
     headings: headings::Headings,
+    blocks: blocks::Blocks,
 }
 
 impl Markdown {
@@ -246,7 +292,8 @@ impl Markdown {
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_HEADING_ATTRIBUTES
-            | Options::ENABLE_TASKLISTS;
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_WIKILINKS;
         if config.smart_punctuation {
             options |= Options::ENABLE_SMART_PUNCTUATION;
         }
@@ -256,19 +303,23 @@ impl Markdown {
             highlight: highlight::Highlight::new(highlighter, config.highlight_code),
             citations: citations::Citations,
             footnotes: footnotes::Footnotes,
+            entities: entities::Entities,
             glossary: glossary::Glossary,
             headings: headings::Headings,
+            blocks: blocks::Blocks,
         }
     }
 
     /// The passes, in the order they run.
-    fn passes(&self) -> [&dyn Pass; 5] {
+    fn passes(&self) -> [&dyn Pass; 7] {
         [
             &self.highlight,
             &self.citations,
             &self.footnotes,
+            &self.entities,
             &self.glossary,
             &self.headings,
+            &self.blocks,
         ]
     }
 
@@ -294,9 +345,23 @@ impl Markdown {
             citations: Vec::new(),
             citation_uses: Vec::new(),
             term_uses: Vec::new(),
+            mentions: Vec::new(),
+            blocks: Vec::new(),
         };
         for pass in self.passes() {
             events = pass.run(events, &mut cx);
+        }
+        // Each mention's excerpt: its sentence in the block it stands in.
+        for m in &mut cx.mentions {
+            let block = cx
+                .blocks
+                .iter()
+                .filter(|b| b.range.contains(&m.offset))
+                .min_by_key(|b| b.range.len());
+            m.excerpt = match block {
+                Some(b) => m.excerpt_in(&body[b.range.clone()]),
+                None => m.text.clone(),
+            };
         }
         let mut html = String::with_capacity(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
@@ -307,6 +372,8 @@ impl Markdown {
             citations: cx.citations,
             citation_uses: cx.citation_uses,
             term_uses: cx.term_uses,
+            mentions: cx.mentions,
+            blocks: cx.blocks,
             word_count,
             diagnostics: cx.diagnostics,
         }

@@ -24,6 +24,8 @@ pub struct Bodies {
     pub sources: Vec<Rendered>,
     /// Glossary definitions, index-aligned with `site.glossary.items`.
     pub glossary: Vec<Rendered>,
+    /// Entity descriptions, index-aligned with `site.entities.items`.
+    pub entities: Vec<Rendered>,
 }
 
 /// A rendered body and the page it appears on.
@@ -73,6 +75,18 @@ impl Bodies {
                         is_content: false,
                     }),
             )
+            .chain(
+                site.entities
+                    .items
+                    .iter()
+                    .zip(&self.entities)
+                    .map(|(e, r)| DocRef {
+                        title: e.parsed.meta.title.clone(),
+                        path: collection_path("entities", Some(&e.id)),
+                        rendered: r,
+                        is_content: false,
+                    }),
+            )
             .collect();
         docs.sort_by(|a, b| a.path.cmp(&b.path).then(a.title.cmp(&b.title)));
         docs
@@ -87,6 +101,7 @@ impl Bodies {
             .chain(&self.sections)
             .chain(&self.sources)
             .chain(&self.glossary)
+            .chain(&self.entities)
             .flat_map(|r| r.diagnostics.iter())
     }
 }
@@ -150,11 +165,27 @@ pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
             })
         })
         .collect();
+    let entities = site
+        .entities
+        .items
+        .par_iter()
+        .map(|item| {
+            let path = collection_path("entities", Some(&item.id));
+            markdown.render(Document {
+                file: &item.parsed.file,
+                path: &path,
+                citations: &item.parsed.meta.citations,
+                id_prefix: "",
+                autolink: true,
+            })
+        })
+        .collect();
     Bodies {
         pages,
         sections,
         sources,
         glossary,
+        entities,
     }
 }
 
@@ -187,6 +218,7 @@ pub fn render_templates(
     let claims = sources::reverse_index(site, &docs);
     let term_pages = views::term_pages(site, &docs);
     let terms = crate::markdown::term_infos(site);
+    let mentions = views::mention_index(site, &docs);
     let views = Views {
         site,
         page_bodies: &bodies.pages,
@@ -196,12 +228,15 @@ pub fn render_templates(
         claims: &claims,
         term_pages: &term_pages,
         terms: &terms,
+        entity_bodies: &bodies.entities,
+        mentions: &mentions,
     };
     let mut base = Context::new();
     base.insert("config", &views.config());
     base.insert("site", &views.site_view());
     base.insert("sources", &views.source_summaries());
     base.insert("glossary", &views.glossary_summaries());
+    base.insert("entities", &views.entity_summaries());
 
     let render = |template: &str,
                   file: &crate::content::SourceFile,
@@ -260,7 +295,26 @@ pub fn render_templates(
             )
         })
         .collect();
+    let entity_pages: Vec<Result<OutputFile>> = (0..site.entities.items.len())
+        .into_par_iter()
+        .map(|i| {
+            let item = &site.entities.items[i];
+            let path = collection_path("entities", Some(&item.id));
+            render(
+                "entity.html",
+                &item.parsed.file,
+                &path,
+                "entity",
+                &views.entity(i),
+            )
+        })
+        .collect();
     let mut collection_indexes = Vec::new();
+    if !site.entities.items.is_empty() || site.entities.intro.is_some() {
+        collection_indexes.push(render_collection_index(
+            "entities", "Entities", site, &views, &render,
+        ));
+    }
     if !site.glossary.items.is_empty() || site.glossary.intro.is_some() {
         collection_indexes.push(render_collection_index(
             "glossary", "Glossary", site, &views, &render,
@@ -278,6 +332,7 @@ pub fn render_templates(
         .into_iter()
         .chain(sections)
         .chain(source_pages)
+        .chain(entity_pages)
         .chain(collection_indexes)
     {
         match r {
@@ -326,6 +381,7 @@ fn render_collection_index(
 ) -> Result<OutputFile> {
     let intro = match name {
         "glossary" => site.glossary.intro.as_ref(),
+        "entities" => site.entities.intro.as_ref(),
         _ => site.sources.intro.as_ref(),
     };
     let empty = crate::content::SourceFile {

@@ -63,6 +63,8 @@ pub struct PageView<'a> {
     pub citations: &'a [Citation],
     /// The glossary terms linked on the page, in order of first use.
     pub glossary_terms: Vec<TermSummary<'a>>,
+    /// The entities mentioned on the page, in order of first mention.
+    pub entities: Vec<EntitySummary<'a>>,
     /// schema.org JSON-LD for the page (safe to put in a script element).
     pub json_ld: String,
 }
@@ -87,6 +89,7 @@ pub struct SectionView<'a> {
     pub subsections: Vec<LinkView<'a>>,
     pub citations: &'a [Citation],
     pub glossary_terms: Vec<TermSummary<'a>>,
+    pub entities: Vec<EntitySummary<'a>>,
     pub json_ld: String,
 }
 
@@ -177,6 +180,8 @@ pub struct CollectionIndexView<'a> {
     pub extra: Option<&'a Extra>,
     /// The glossary's entries, A to Z (glossary only).
     pub terms: Vec<TermEntry<'a>>,
+    /// The entities by kind, kinds and entities A to Z (entities only).
+    pub groups: Vec<KindGroup<'a>>,
     /// schema.org JSON-LD (a `DefinedTermSet` for the glossary).
     pub json_ld: String,
 }
@@ -201,6 +206,102 @@ pub struct Views<'a> {
     pub term_pages: &'a [Vec<UsedOn>],
     /// Per glossary term: where its mentions link.
     pub terms: &'a [crate::markdown::glossary::TermInfo],
+    pub entity_bodies: &'a [Rendered],
+    /// Per entity: the places that mention it.
+    pub mentions: &'a [Vec<MentionGroup>],
+}
+
+/// One place that mentions an entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Place {
+    /// The exact place: the page's permalink and the block's (or heading's) id.
+    pub link: String,
+    /// The id of the paragraph, list item, table or quote it stands in.
+    pub block_id: Option<String>,
+    pub heading_id: Option<String>,
+    pub heading_title: Option<String>,
+    /// The sentence it stands in.
+    pub excerpt: String,
+}
+
+/// The mentions of an entity on one page.
+#[derive(Debug, Clone, Serialize)]
+pub struct MentionGroup {
+    pub title: String,
+    pub path: String,
+    pub permalink: String,
+    pub places: Vec<Place>,
+}
+
+/// Per entity, the pages that mention it (grouped, in path order).
+pub fn mention_index(site: &Site, docs: &[DocRef<'_>]) -> Vec<Vec<MentionGroup>> {
+    let mut index: Vec<Vec<MentionGroup>> = vec![Vec::new(); site.entities.items.len()];
+    for doc in docs {
+        let permalink = site.config.permalink(&doc.path);
+        for m in &doc.rendered.mentions {
+            let block = doc.rendered.block_at(m.offset);
+            let heading = doc.rendered.heading_at(m.offset);
+            let anchor = block
+                .map(|b| b.id.as_str())
+                .or(heading.map(|h| h.id.as_str()));
+            let place = Place {
+                link: match anchor {
+                    Some(a) => format!("{permalink}#{a}"),
+                    None => permalink.clone(),
+                },
+                block_id: block.map(|b| b.id.clone()),
+                heading_id: heading.map(|h| h.id.clone()),
+                heading_title: heading.map(|h| h.title.clone()),
+                excerpt: m.excerpt.clone(),
+            };
+            let groups = &mut index[m.entity];
+            match groups.last_mut() {
+                Some(g) if g.path == doc.path && g.title == doc.title => g.places.push(place),
+                _ => groups.push(MentionGroup {
+                    title: doc.title.clone(),
+                    path: doc.path.clone(),
+                    permalink: permalink.clone(),
+                    places: vec![place],
+                }),
+            }
+        }
+    }
+    index
+}
+
+/// An entity, as listed in `entities` (every template), `page.entities` and
+/// `entity.related`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntitySummary<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub kind: &'a str,
+    pub description: &'a str,
+    pub path: String,
+    pub permalink: String,
+}
+
+/// `entity` in `entity.html`.
+#[derive(Debug, Serialize)]
+pub struct EntityView<'a> {
+    #[serde(flatten)]
+    pub summary: EntitySummary<'a>,
+    pub aliases: &'a [String],
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub citations: &'a [Citation],
+    pub extra: &'a Extra,
+    /// Entities it lists in `related`, and those that list it, A to Z.
+    pub related: Vec<EntitySummary<'a>>,
+    pub mentions: &'a [MentionGroup],
+    pub json_ld: String,
+}
+
+/// A group of the entities index.
+#[derive(Debug, Serialize)]
+pub struct KindGroup<'a> {
+    pub kind: &'a str,
+    pub entities: Vec<EntitySummary<'a>>,
 }
 
 /// Per glossary term, the content pages that link it, in path order.
@@ -315,6 +416,7 @@ impl<'a> Views<'a> {
             next: p.next.map(|j| self.page_link(j)),
             citations: &body.citations,
             glossary_terms: self.terms_used(body),
+            entities: self.entities_used(body),
             json_ld: self.json_ld(&p.meta, &p.path, body),
         }
     }
@@ -551,6 +653,11 @@ impl<'a> Views<'a> {
         } else {
             String::new()
         };
+        let groups = if name == "entities" {
+            self.entity_groups()
+        } else {
+            Vec::new()
+        };
         CollectionIndexView {
             title: meta
                 .and_then(|m| m.title.as_deref())
@@ -560,7 +667,110 @@ impl<'a> Views<'a> {
             path,
             extra: meta.map(|m| &m.extra),
             terms,
+            groups,
             json_ld,
+        }
+    }
+
+    fn entity_summary(&self, i: usize) -> EntitySummary<'a> {
+        let item = &self.site.entities.items[i];
+        let m = &item.parsed.meta;
+        let path = collection_path("entities", Some(&item.id));
+        EntitySummary {
+            id: &item.id,
+            title: &m.title,
+            kind: m.kind.as_deref().unwrap_or("other"),
+            description: m.description.as_deref().unwrap_or(""),
+            permalink: self.site.config.permalink(&path),
+            path,
+        }
+    }
+
+    pub fn entity_summaries(&self) -> Vec<EntitySummary<'a>> {
+        (0..self.site.entities.items.len())
+            .map(|i| self.entity_summary(i))
+            .collect()
+    }
+
+    fn entities_used(&self, body: &Rendered) -> Vec<EntitySummary<'a>> {
+        let mut seen = std::collections::HashSet::new();
+        body.mentions
+            .iter()
+            .filter(|m| seen.insert(m.entity))
+            .map(|m| self.entity_summary(m.entity))
+            .collect()
+    }
+
+    fn entity_groups(&self) -> Vec<KindGroup<'a>> {
+        let mut all = self.entity_summaries();
+        all.sort_by_key(|e| (e.kind, e.title.to_lowercase()));
+        let mut groups: Vec<KindGroup<'a>> = Vec::new();
+        for e in all {
+            match groups.last_mut() {
+                Some(g) if g.kind == e.kind => g.entities.push(e),
+                _ => groups.push(KindGroup {
+                    kind: e.kind,
+                    entities: vec![e],
+                }),
+            }
+        }
+        groups
+    }
+
+    pub fn entity(&self, i: usize) -> EntityView<'a> {
+        let items = &self.site.entities.items;
+        let item = &items[i];
+        let m = &item.parsed.meta;
+        let body = &self.entity_bodies[i];
+        // Related both ways: those it lists, and those that list it.
+        let mut related: Vec<usize> = m
+            .related
+            .iter()
+            .filter_map(|r| items.iter().position(|x| &x.id == r))
+            .chain(
+                items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| x.parsed.meta.related.contains(&item.id))
+                    .map(|(j, _)| j),
+            )
+            .filter(|&j| j != i)
+            .collect();
+        related.sort_by_key(|&j| items[j].parsed.meta.title.to_lowercase());
+        related.dedup();
+        let summary = self.entity_summary(i);
+        let schema_type = match summary.kind {
+            "organization" | "organisation" => "Organization",
+            "person" | "alias" => "Person",
+            "document" => "CreativeWork",
+            _ => "Thing",
+        };
+        let mut ld = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": schema_type,
+            "@id": summary.permalink,
+            "name": m.title,
+            "url": summary.permalink,
+        });
+        if !m.aliases.is_empty() {
+            ld["alternateName"] = m.aliases.clone().into();
+        }
+        if let Some(d) = &m.description {
+            ld["description"] = d.as_str().into();
+        }
+        EntityView {
+            summary,
+            aliases: &m.aliases,
+            content: &body.html,
+            toc: &body.toc,
+            citations: &body.citations,
+            extra: &m.extra,
+            related: related
+                .into_iter()
+                .map(|j| self.entity_summary(j))
+                .collect(),
+            mentions: &self.mentions[i],
+            json_ld: script_safe_json(&ld),
         }
     }
 
@@ -593,6 +803,7 @@ impl<'a> Views<'a> {
                 .collect(),
             citations: &body.citations,
             glossary_terms: self.terms_used(body),
+            entities: self.entities_used(body),
             json_ld: self.json_ld(&s.meta, &s.path, body),
         }
     }

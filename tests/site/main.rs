@@ -8,5 +8,6 @@ mod build_errors;
 mod build_output;
 mod build_pages;
 mod citations;
+mod entities;
 mod footnotes_glossary;
 mod init;

@@ -1,0 +1,374 @@
+//! Pass: stable ids for paragraphs, list items, tables and block quotes.
+//!
+//! A block's id comes from the first words of its own source text —
+//! `p-the-bfv-assesses-that-i-soon` — so it survives any edit elsewhere in
+//! the page (inserting, deleting or rewording other blocks) and reads well in
+//! a link. Citations, footnote references and link targets do not count as
+//! words, so adding a citation keeps the id. An author can fix an id with
+//! `{#my-id}` at the end of a paragraph. Blocks that start with the same
+//! words get `-2`, `-3`, … in page order.
+//!
+//! Tables are written here too, with alignment as classes (`align-center`)
+//! rather than pulldown-cmark's `style=` attributes, which the site's
+//! Content-Security-Policy forbids.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{Alignment, CowStr, Event, Tag, TagEnd};
+use serde::Serialize;
+
+use super::headings::RESERVED;
+use super::{Pass, PassContext, Spanned};
+use crate::text::{escape_html, slugify};
+
+/// How many words of a block make its id.
+const ID_WORDS: usize = 6;
+
+/// A block with an id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Block {
+    pub id: String,
+    /// `paragraph`, `item`, `table` or `quote`.
+    pub kind: &'static str,
+    /// Byte range in the body.
+    #[serde(skip)]
+    pub range: Range<usize>,
+}
+
+pub struct Blocks;
+
+impl Pass for Blocks {
+    fn name(&self) -> &'static str {
+        "blocks"
+    }
+
+    fn run<'a>(&self, events: Vec<Spanned<'a>>, cx: &mut PassContext<'_>) -> Vec<Spanned<'a>> {
+        let body = cx.doc.file.body();
+        let mut used: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+        used.extend(cx.headings.iter().map(|h| h.id.clone()));
+        // Explicit ids first, so generated ones never take them.
+        let explicit: Vec<Option<String>> = events
+            .iter()
+            .map(|(e, r)| match e {
+                Event::Start(Tag::Paragraph) => explicit_id(&body[r.clone()]),
+                _ => None,
+            })
+            .collect();
+        for id in explicit.iter().flatten() {
+            if !used.insert(id.clone()) {
+                cx.warn(format!("the id `{id}` is used twice on this page"), &(0..0));
+            }
+        }
+
+        let mut out = Vec::with_capacity(events.len());
+        let mut table = TableState::default();
+        // Explicit `{#id}` to strip from the end of the current paragraph.
+        let mut strip: Vec<Option<String>> = Vec::new();
+        for (i, (event, range)) in events.into_iter().enumerate() {
+            let html: Option<String> = match &event {
+                Event::Start(Tag::Paragraph) => {
+                    let id = match &explicit[i] {
+                        Some(id) => id.clone(),
+                        None => unique(&mut used, "p", &body[range.clone()]),
+                    };
+                    strip.push(explicit[i].clone());
+                    cx.blocks.push(Block {
+                        id: id.clone(),
+                        kind: "paragraph",
+                        range: range.clone(),
+                    });
+                    Some(format!("<p id=\"{}\">", escape_html(&id)))
+                }
+                Event::End(TagEnd::Paragraph) => {
+                    strip.pop();
+                    Some("</p>\n".into())
+                }
+                Event::Start(Tag::Item) => {
+                    let id = unique(&mut used, "li", &body[range.clone()]);
+                    cx.blocks.push(Block {
+                        id: id.clone(),
+                        kind: "item",
+                        range: range.clone(),
+                    });
+                    Some(format!("<li id=\"{}\">", escape_html(&id)))
+                }
+                Event::End(TagEnd::Item) => Some("</li>\n".into()),
+                Event::Start(Tag::BlockQuote(_)) => {
+                    let id = unique(&mut used, "quote", &body[range.clone()]);
+                    cx.blocks.push(Block {
+                        id: id.clone(),
+                        kind: "quote",
+                        range: range.clone(),
+                    });
+                    Some(format!("<blockquote id=\"{}\">\n", escape_html(&id)))
+                }
+                Event::End(TagEnd::BlockQuote(_)) => Some("</blockquote>\n".into()),
+                Event::Start(Tag::Table(alignments)) => {
+                    // A table is named by its header row.
+                    let raw = &body[range.clone()];
+                    let header = raw.lines().next().unwrap_or(raw);
+                    let id = unique(&mut used, "table", header);
+                    cx.blocks.push(Block {
+                        id: id.clone(),
+                        kind: "table",
+                        range: range.clone(),
+                    });
+                    table = TableState {
+                        alignments: alignments.clone(),
+                        in_head: false,
+                        cell: 0,
+                    };
+                    Some(format!("<table id=\"{}\">", escape_html(&id)))
+                }
+                Event::End(TagEnd::Table) => Some("</tbody>\n</table>\n".into()),
+                Event::Start(Tag::TableHead) => {
+                    table.in_head = true;
+                    table.cell = 0;
+                    Some("<thead>\n<tr>".into())
+                }
+                Event::End(TagEnd::TableHead) => {
+                    table.in_head = false;
+                    Some("</tr>\n</thead>\n<tbody>\n".into())
+                }
+                Event::Start(Tag::TableRow) => {
+                    table.cell = 0;
+                    Some("<tr>".into())
+                }
+                Event::End(TagEnd::TableRow) => Some("</tr>\n".into()),
+                Event::Start(Tag::TableCell) => {
+                    let tag = if table.in_head { "th" } else { "td" };
+                    let class = match table.alignments.get(table.cell) {
+                        Some(Alignment::Left) => " class=\"align-left\"",
+                        Some(Alignment::Center) => " class=\"align-center\"",
+                        Some(Alignment::Right) => " class=\"align-right\"",
+                        _ => "",
+                    };
+                    Some(format!("<{tag}{class}>"))
+                }
+                Event::End(TagEnd::TableCell) => {
+                    table.cell += 1;
+                    Some(if table.in_head { "</th>" } else { "</td>" }.into())
+                }
+                _ => None,
+            };
+            match html {
+                Some(h) => out.push((Event::Html(CowStr::from(h)), range)),
+                None => out.push((event, range)),
+            }
+            // Drop an explicit `{#id}` from the paragraph's last text.
+            if let Some(Some(id)) = strip.last() {
+                strip_explicit(&mut out, id);
+            }
+        }
+        out
+    }
+}
+
+#[derive(Default)]
+struct TableState {
+    alignments: Vec<Alignment>,
+    in_head: bool,
+    cell: usize,
+}
+
+/// `{#id}` at the very end of a paragraph's source.
+fn explicit_id(raw: &str) -> Option<String> {
+    let t = raw.trim_end();
+    let inner = t.strip_suffix('}')?;
+    let start = inner.rfind("{#")?;
+    let id = &inner[start + 2..];
+    (!id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
+    .then(|| id.to_string())
+}
+
+/// Removes ` {#id}` from the end of the last text event pushed.
+fn strip_explicit(out: &mut [Spanned<'_>], id: &str) {
+    let marker = format!("{{#{id}}}");
+    if let Some((Event::Text(t), _)) = out.last_mut()
+        && let Some(stripped) = t.trim_end().strip_suffix(&marker)
+    {
+        *t = CowStr::from(stripped.trim_end().to_string());
+    }
+}
+
+/// `<prefix>-<first words>`, or with `-2`, `-3`, … if taken; marks it used.
+fn unique(used: &mut HashSet<String>, prefix: &str, raw: &str) -> String {
+    let words = first_words(raw);
+    let base = if words.is_empty() {
+        prefix.to_string()
+    } else {
+        format!("{prefix}-{words}")
+    };
+    let mut id = base.clone();
+    let mut n = 1;
+    while used.contains(&id) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    used.insert(id.clone());
+    id
+}
+
+/// The slug of the first words of a block's Markdown source, without
+/// citations, footnote references, link targets, HTML tags or list markers.
+pub fn first_words(raw: &str) -> String {
+    let slug = slugify(&plain_words(raw));
+    let words: Vec<&str> = slug
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .take(ID_WORDS)
+        .collect();
+    let mut id = words.join("-");
+    if id.len() > 60 {
+        let mut cut = 60;
+        while !id.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        id.truncate(cut);
+        id = id.trim_end_matches('-').to_string();
+    }
+    id
+}
+
+/// The readable text of a block's Markdown source (its first 2,000 bytes or
+/// so): citations, footnote references, link targets, HTML tags, list and
+/// quote markers and emphasis marks removed, white space folded.
+pub fn plain_words(raw: &str) -> String {
+    let mut text = String::with_capacity(raw.len().min(2000));
+    let mut rest = strip_list_marker(raw.trim_start().trim_start_matches('>').trim_start());
+    while !rest.is_empty() && text.len() < 2000 {
+        if let Some(r) = rest.strip_prefix("[@").or_else(|| rest.strip_prefix("[^")) {
+            rest = r.find(']').map_or("", |i| &r[i + 1..]);
+        } else if let Some(r) = rest.strip_prefix("](") {
+            rest = r.find(')').map_or("", |i| &r[i + 1..]);
+        } else if let Some(r) = rest.strip_prefix("{#") {
+            rest = r.find('}').map_or("", |i| &r[i + 1..]);
+        } else if rest.starts_with('<')
+            && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/')
+        {
+            rest = rest.find('>').map_or("", |i| &rest[i + 1..]);
+        } else if let Some(r) = rest.strip_prefix("[[") {
+            // `[[entity|text]]` shows `text`; `[[entity]]` shows `entity`.
+            let end = r.find("]]").unwrap_or(r.len());
+            let inner = &r[..end];
+            text.push_str(inner.rsplit('|').next().unwrap_or(inner));
+            rest = r.get(end + 2..).unwrap_or("");
+        } else {
+            let c = rest.chars().next().unwrap_or(' ');
+            match c {
+                '*' | '`' | '[' | ']' | '\\' => {}
+                '\n' => text.push(' '),
+                _ => text.push(c),
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A removed citation leaves a space before the punctuation after it.
+    folded
+        .replace(" .", ".")
+        .replace(" ,", ",")
+        .replace(" ;", ";")
+        .replace(" :", ":")
+}
+
+/// `- `, `* `, `+ `, `1. ` or `1) ` at the start of a list item.
+fn strip_list_marker(raw: &str) -> &str {
+    if let Some(r) = raw.strip_prefix(['-', '*', '+'])
+        && r.starts_with(char::is_whitespace)
+    {
+        return r;
+    }
+    let digits = raw.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0
+        && let Some(r) = raw[digits..].strip_prefix(['.', ')'])
+        && r.starts_with(char::is_whitespace)
+    {
+        return r;
+    }
+    raw
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::test_util::render;
+
+    #[test]
+    fn words_skip_markup() {
+        assert_eq!(
+            first_words(
+                "The **BfV**[@bfv, p. 3] assesses[^n] that [i-Soon](https://x.example/) is"
+            ),
+            "the-bfv-assesses-that-i-soon"
+        );
+        assert_eq!(
+            first_words("- [[i-soon|The company]] was founded in 2010"),
+            "the-company-was-founded-in-2010"
+        );
+        assert_eq!(first_words("<span>Raw</span> html"), "raw-html");
+        assert_eq!(first_words("[@a]"), "");
+        assert_eq!(first_words("1. Numbered item"), "numbered-item");
+    }
+
+    #[test]
+    fn ids_survive_edits_elsewhere() {
+        let before = render("First paragraph here.\n\nSecond one.\n");
+        let after = render(
+            "A new opening paragraph.\n\nFirst paragraph here.\n\nSecond one, with words added at the end of it.\n",
+        );
+        assert!(
+            before.html.contains("<p id=\"p-first-paragraph-here\">"),
+            "{}",
+            before.html
+        );
+        assert!(
+            after.html.contains("<p id=\"p-first-paragraph-here\">"),
+            "{}",
+            after.html
+        );
+        assert!(before.html.contains("<p id=\"p-second-one\">"));
+        assert!(
+            after
+                .html
+                .contains("<p id=\"p-second-one-with-words-added-at\">")
+        );
+    }
+
+    #[test]
+    fn repeated_openings_are_numbered_and_explicit_ids_win() {
+        let r = render(
+            "Same start.\n\nSame start.\n\nMine. {#my-id}\n\n- Item one\n- Item two\n\n> Quoted\n",
+        );
+        assert!(r.html.contains("<p id=\"p-same-start\">"));
+        assert!(r.html.contains("<p id=\"p-same-start-2\">"));
+        assert!(r.html.contains("<p id=\"my-id\">Mine.</p>"), "{}", r.html);
+        assert!(r.html.contains("<li id=\"li-item-one\">"), "{}", r.html);
+        assert!(
+            r.html.contains("<blockquote id=\"quote-quoted\">"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn tables_align_with_classes() {
+        let r = render("| A | B |\n|:-:|--:|\n| 1 | 2 |\n");
+        assert!(r.html.contains("<table id=\"table-a-b\">"), "{}", r.html);
+        assert!(
+            r.html.contains("<th class=\"align-center\">A</th>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<td class=\"align-right\">2</td>"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("style="));
+    }
+}
