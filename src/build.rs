@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::anchors::{AnchorIndex, LOCK_FILE, Lock};
 use crate::config::{Config, Overrides, RawConfig};
 use crate::content;
 use crate::error::{Diagnostic, Diagnostics, Result, sort_diagnostics};
@@ -27,6 +28,8 @@ pub struct BuildOptions {
     /// The site's root folder (holds `config.toml`).
     pub root: PathBuf,
     pub overrides: Overrides,
+    /// Accept that published URLs or anchors disappear, and rewrite the lock.
+    pub update_lock: bool,
 }
 
 /// A site rendered in memory.
@@ -36,6 +39,11 @@ pub struct Rendition {
     pub files: Vec<OutputFile>,
     /// Static files and content assets, in the order they are copied.
     pub copies: Vec<CopyFile>,
+    /// Every published URL and anchor.
+    pub anchors: AnchorIndex,
+    /// Links written in Markdown that lead nowhere on the site: errors for
+    /// `build`; `check` finds them in the output itself.
+    pub link_errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -113,12 +121,27 @@ pub fn render(options: &BuildOptions) -> Result<Rendition> {
         });
     }
     let copies = copies(&site, &mut diags)?;
+    let anchors = AnchorIndex::new(
+        &site,
+        &bodies,
+        files
+            .iter()
+            .map(|f| &f.path)
+            .chain(copies.iter().map(|c| &c.to))
+            .map(|p| format!("/{}", p.to_string_lossy().replace('\\', "/"))),
+    );
+    // Links written in Markdown must lead somewhere on the site.
+    let mut link_errors =
+        crate::anchors::check_site_links(&site, &bodies.documents(&site), &anchors);
+    sort_diagnostics(&mut link_errors);
     let mut warnings = diags.finish()?;
     sort_diagnostics(&mut warnings);
     Ok(Rendition {
         site,
         files,
         copies,
+        anchors,
+        link_errors,
         warnings,
     })
 }
@@ -129,8 +152,30 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let config = load_config(options)?;
     output::check_output_dir(&config)?;
     let rendition = render(options)?;
+    if !rendition.link_errors.is_empty() {
+        return Err(crate::error::Error::from_diagnostics(rendition.link_errors));
+    }
+    // The anchor lock: nothing published may disappear unnoticed.
+    let root = &rendition.site.config.root;
+    let lock = Lock::load(root)?;
+    if let Some(lock) = &lock
+        && !options.update_lock
+    {
+        let violations = lock.violations(&rendition.anchors);
+        if !violations.is_empty() {
+            return Err(crate::error::Error::from_diagnostics(violations));
+        }
+    }
     let out = &rendition.site.config.output_dir;
     output::write_atomically(out, &rendition.copies, &rendition.files)?;
+    // Drafts are not published, so they do not go into the lock.
+    if !options.overrides.drafts {
+        let text = Lock::of(&rendition.anchors).to_text();
+        let path = root.join(LOCK_FILE);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            std::fs::write(&path, text).map_err(|e| crate::error::Error::io(&path, e))?;
+        }
+    }
     Ok(BuildReport {
         pages: rendition.site.pages.len(),
         sections: rendition.site.sections.len(),

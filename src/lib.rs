@@ -11,7 +11,9 @@
 //!
 //! [`build`] runs the stages in order.
 
+pub mod anchors;
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;

@@ -31,6 +31,21 @@ enum Command {
         /// Include pages marked `draft = true`.
         #[arg(long)]
         drafts: bool,
+        /// Accept that published URLs or anchors disappear, and rewrite anchors.lock.
+        #[arg(long)]
+        update_lock: bool,
+    },
+    /// Build the site in memory and check every link, anchor and image.
+    Check {
+        /// The site's folder (holds config.toml).
+        #[arg(long, short, default_value = ".")]
+        root: PathBuf,
+        /// Also fetch external links (bounded time and size).
+        #[arg(long)]
+        external: bool,
+        /// Seconds allowed for each external link.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
     },
     /// Create a new site in DIR that builds as it is.
     Init {
@@ -47,6 +62,7 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            update_lock,
         } => {
             let options = BuildOptions {
                 root,
@@ -55,6 +71,7 @@ fn main() -> ExitCode {
                     base_url,
                     drafts,
                 },
+                update_lock,
             };
             match sourcebrief::build(&options) {
                 Ok(report) => {
@@ -67,6 +84,41 @@ fn main() -> ExitCode {
                     "Build failed",
                     " The previous output, if any, is unchanged.",
                 ),
+            }
+        }
+        Command::Check {
+            root,
+            external,
+            timeout,
+        } => {
+            let report = sourcebrief::check::check(&sourcebrief::check::CheckOptions {
+                build: BuildOptions {
+                    root,
+                    ..BuildOptions::default()
+                },
+                external,
+                timeout: Some(std::time::Duration::from_secs(timeout)),
+            });
+            print_warnings(&report.warnings);
+            for e in &report.errors {
+                eprintln!("{}\n", e.render());
+            }
+            let n = report.errors.len();
+            println!(
+                "Checked {} pages, {} links{}: {n} error{}",
+                report.pages,
+                report.links,
+                if external {
+                    format!(" ({} external)", report.external)
+                } else {
+                    String::new()
+                },
+                if n == 1 { "" } else { "s" }
+            );
+            if n == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
             }
         }
         Command::Init { dir } => match sourcebrief::init::init(&dir) {

@@ -31,6 +31,9 @@ pub struct PageMeta {
     pub template: Option<String>,
     #[serde(default)]
     pub citations: Vec<CitationDecl>,
+    /// Anchors that moved: old id → new id (see [`crate::anchors`]).
+    #[serde(default)]
+    pub anchors: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     pub extra: Extra,
 }

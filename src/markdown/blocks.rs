@@ -65,6 +65,8 @@ impl Pass for Blocks {
         let mut table = TableState::default();
         // Explicit `{#id}` to strip from the end of the current paragraph.
         let mut strip: Vec<Option<String>> = Vec::new();
+        // Ids of the open paragraphs.
+        let mut open: Vec<String> = Vec::new();
         for (i, (event, range)) in events.into_iter().enumerate() {
             let html: Option<String> = match &event {
                 Event::Start(Tag::Paragraph) => {
@@ -73,6 +75,7 @@ impl Pass for Blocks {
                         None => unique(&mut used, "p", &body[range.clone()]),
                     };
                     strip.push(explicit[i].clone());
+                    open.push(id.clone());
                     cx.blocks.push(Block {
                         id: id.clone(),
                         kind: "paragraph",
@@ -82,7 +85,13 @@ impl Pass for Blocks {
                 }
                 Event::End(TagEnd::Paragraph) => {
                     strip.pop();
-                    Some("</p>\n".into())
+                    // The paragraph's own link: a plain anchor that scripts
+                    // enhance with "copy link" and "cite".
+                    let id = open.pop().unwrap_or_default();
+                    Some(format!(
+                        " <a class=\"para-link\" href=\"#{id}\" aria-label=\"Link to this paragraph\">¶</a></p>\n",
+                        id = escape_html(&id)
+                    ))
                 }
                 Event::Start(Tag::Item) => {
                     let id = unique(&mut used, "li", &body[range.clone()]);
@@ -346,7 +355,13 @@ mod tests {
         );
         assert!(r.html.contains("<p id=\"p-same-start\">"));
         assert!(r.html.contains("<p id=\"p-same-start-2\">"));
-        assert!(r.html.contains("<p id=\"my-id\">Mine.</p>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<p id=\"my-id\">Mine. <a class=\"para-link\" href=\"#my-id\""),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("{#my-id}"));
         assert!(r.html.contains("<li id=\"li-item-one\">"), "{}", r.html);
         assert!(
             r.html.contains("<blockquote id=\"quote-quoted\">"),

@@ -128,6 +128,9 @@ impl Pass for Footnotes {
         for &i in &order {
             let note = &mut notes[i];
             let slug = format!("{prefix}{}", slugify(&note.label));
+            cx.anchors.push(format!("fn-{slug}"));
+            cx.anchors
+                .extend((1..=note.uses).map(|k| format!("fnref-{slug}-{k}")));
             let mut backs = String::new();
             for k in 1..=note.uses {
                 let mark = if k == 1 {

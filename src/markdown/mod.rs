@@ -4,6 +4,8 @@
 //! pulldown-cmark parses the body once into events with their byte ranges;
 //! then each feature is its own [`Pass`] over that event list, in this order:
 //!
+//! 0. [`links`] — records the links the author wrote (not rewritten), so
+//!    the build can check the internal ones.
 //! 1. [`highlight`] — code blocks become HTML (fenced ones highlighted by
 //!    syntect into classes, with a time and size budget so no block can hang
 //!    a build); from here on, no pass sees code-block text.
@@ -32,6 +34,7 @@ pub mod footnotes;
 pub mod glossary;
 pub mod headings;
 pub mod highlight;
+pub mod links;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -199,6 +202,11 @@ pub struct PassContext<'a> {
     pub mentions: Vec<entities::Mention>,
     /// Filled by [`blocks`]: every block with an id, in order.
     pub blocks: Vec<blocks::Block>,
+    /// Ids of other elements a reader may link to (footnotes), filled by the
+    /// passes that make them; see [`Rendered::anchors`].
+    pub anchors: Vec<String>,
+    /// Filled by [`links`]: every link the author wrote, for checking.
+    pub links: Vec<links::Link>,
 }
 
 impl PassContext<'_> {
@@ -251,6 +259,9 @@ pub struct Rendered {
     pub term_uses: Vec<glossary::TermUse>,
     pub mentions: Vec<entities::Mention>,
     pub blocks: Vec<blocks::Block>,
+    /// Footnote ids (see [`Rendered::anchors`] for all).
+    pub anchors: Vec<String>,
+    pub links: Vec<links::Link>,
     pub word_count: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -263,6 +274,20 @@ impl Rendered {
             .iter()
             .filter(|b| b.range.contains(&offset))
             .min_by_key(|b| b.range.len())
+    }
+
+    /// Every id in the body a reader may link to: headings, blocks,
+    /// reference-list entries and citation markers, footnotes and their
+    /// references.
+    pub fn anchor_ids(&self) -> impl Iterator<Item = &str> {
+        self.headings
+            .iter()
+            .map(|h| h.id.as_str())
+            .chain(self.blocks.iter().map(|b| b.id.as_str()))
+            .chain(self.citations.iter().flat_map(|c| {
+                std::iter::once(c.anchor.as_str()).chain(c.backrefs.iter().map(|b| b.id.as_str()))
+            }))
+            .chain(self.anchors.iter().map(String::as_str))
     }
 
     /// The heading whose section holds byte `offset` of the body.
@@ -284,6 +309,7 @@ pub struct Markdown {
     glossary: glossary::Glossary,
     headings: headings::Headings,
     blocks: blocks::Blocks,
+    links: links::Links,
 }
 
 impl Markdown {
@@ -307,12 +333,14 @@ impl Markdown {
             glossary: glossary::Glossary,
             headings: headings::Headings,
             blocks: blocks::Blocks,
+            links: links::Links,
         }
     }
 
     /// The passes, in the order they run.
-    fn passes(&self) -> [&dyn Pass; 7] {
+    fn passes(&self) -> [&dyn Pass; 8] {
         [
+            &self.links,
             &self.highlight,
             &self.citations,
             &self.footnotes,
@@ -347,6 +375,8 @@ impl Markdown {
             term_uses: Vec::new(),
             mentions: Vec::new(),
             blocks: Vec::new(),
+            anchors: Vec::new(),
+            links: Vec::new(),
         };
         for pass in self.passes() {
             events = pass.run(events, &mut cx);
@@ -374,6 +404,8 @@ impl Markdown {
             term_uses: cx.term_uses,
             mentions: cx.mentions,
             blocks: cx.blocks,
+            anchors: cx.anchors,
+            links: cx.links,
             word_count,
             diagnostics: cx.diagnostics,
         }

@@ -30,6 +30,8 @@ pub struct Bodies {
 
 /// A rendered body and the page it appears on.
 pub struct DocRef<'a> {
+    /// The file the body comes from.
+    pub file: &'a crate::content::SourceFile,
     pub title: String,
     pub path: String,
     pub rendered: &'a Rendered,
@@ -40,13 +42,14 @@ pub struct DocRef<'a> {
 
 impl Bodies {
     /// Every rendered body with the page it appears on, in path order.
-    pub fn documents<'a>(&'a self, site: &Site) -> Vec<DocRef<'a>> {
+    pub fn documents<'a>(&'a self, site: &'a Site) -> Vec<DocRef<'a>> {
         let title = |t: &Option<String>| t.clone().unwrap_or_default();
         let mut docs: Vec<DocRef<'a>> = site
             .pages
             .iter()
             .zip(&self.pages)
             .map(|(p, r)| DocRef {
+                file: &p.file,
                 title: title(&p.meta.title),
                 path: p.path.clone(),
                 rendered: r,
@@ -57,6 +60,7 @@ impl Bodies {
                     .iter()
                     .zip(&self.sections)
                     .map(|(s, r)| DocRef {
+                        file: &s.file,
                         title: title(&s.meta.title),
                         path: s.path.clone(),
                         rendered: r,
@@ -69,6 +73,7 @@ impl Bodies {
                     .iter()
                     .zip(&self.glossary)
                     .map(|(g, r)| DocRef {
+                        file: &g.parsed.file,
                         title: format!("Glossary: {}", g.parsed.meta.term),
                         path: collection_path("glossary", None),
                         rendered: r,
@@ -81,6 +86,7 @@ impl Bodies {
                     .iter()
                     .zip(&self.entities)
                     .map(|(e, r)| DocRef {
+                        file: &e.parsed.file,
                         title: e.parsed.meta.title.clone(),
                         path: collection_path("entities", Some(&e.id)),
                         rendered: r,

@@ -65,6 +65,9 @@ pub struct PageView<'a> {
     pub glossary_terms: Vec<TermSummary<'a>>,
     /// The entities mentioned on the page, in order of first mention.
     pub entities: Vec<EntitySummary<'a>>,
+    /// `[anchors]` of the page as JSON (old id → new id), or empty; for the
+    /// script that leads old links to their new place.
+    pub anchor_map: String,
     /// schema.org JSON-LD for the page (safe to put in a script element).
     pub json_ld: String,
 }
@@ -90,6 +93,7 @@ pub struct SectionView<'a> {
     pub citations: &'a [Citation],
     pub glossary_terms: Vec<TermSummary<'a>>,
     pub entities: Vec<EntitySummary<'a>>,
+    pub anchor_map: String,
     pub json_ld: String,
 }
 
@@ -164,6 +168,8 @@ pub struct SourceView<'a> {
     pub summary: SourceSummary<'a>,
     /// The summary written in the source's file, as HTML.
     pub content: &'a str,
+    /// The citations of the summary (a source may cite another).
+    pub citations: &'a [Citation],
     pub extra: &'a Extra,
     /// Page by page: every page of the source when its page count is known
     /// (uncited pages with no claims), else the cited pages.
@@ -417,6 +423,7 @@ impl<'a> Views<'a> {
             citations: &body.citations,
             glossary_terms: self.terms_used(body),
             entities: self.entities_used(body),
+            anchor_map: anchor_map(&p.meta),
             json_ld: self.json_ld(&p.meta, &p.path, body),
         }
     }
@@ -621,6 +628,7 @@ impl<'a> Views<'a> {
         SourceView {
             summary: self.source_summary(i),
             content: &self.source_bodies[i].html,
+            citations: &self.source_bodies[i].citations,
             extra: &item.parsed.meta.extra,
             page_index: numbers
                 .into_iter()
@@ -804,8 +812,18 @@ impl<'a> Views<'a> {
             citations: &body.citations,
             glossary_terms: self.terms_used(body),
             entities: self.entities_used(body),
+            anchor_map: anchor_map(&s.meta),
             json_ld: self.json_ld(&s.meta, &s.path, body),
         }
+    }
+}
+
+/// A page's `[anchors]` as script-safe JSON, or empty.
+fn anchor_map(meta: &PageMeta) -> String {
+    if meta.anchors.is_empty() {
+        String::new()
+    } else {
+        script_safe_json(&serde_json::json!(meta.anchors))
     }
 }
 

@@ -195,7 +195,7 @@ fn site_templates_and_static_files_override_the_theme() {
     // The rest still comes from the theme's page.html.
     assert_eq!(page.text("article.page h1"), "Overridden");
     let special = site.html("special/index.html");
-    assert_eq!(special.text("#special"), "Special body.");
+    assert!(special.text("#special").starts_with("Special body."));
     assert_eq!(site.read("style.css"), "/* site style wins */\n");
 }
 

@@ -126,7 +126,7 @@ fn autolink_links_the_first_plain_mention_only() {
     );
     assert_eq!(page.count(".content h2 a[href*='/entities/']"), 0);
     assert_eq!(
-        page.texts(".content a[href='https://example.org/x']"),
+        page.texts(".content a[href='https://example.com/x']"),
         ["link about CNNVD"]
     );
     let entity = site.html("entities/cnnvd/index.html");

@@ -1,0 +1,513 @@
+//! Links that never break: the index of every published URL and anchor,
+//! the check of the links authors write, and the anchor lock.
+//!
+//! The lock (`anchors.lock` beside `config.toml`, sorted text, committed with
+//! the site) records every published URL and anchor and the file that holds
+//! it. A build that would drop one fails, naming each, unless the author maps
+//! it: a page that moved keeps its old URL as an alias (a redirect), and an
+//! anchor that moved is mapped in the page's front matter
+//! (`[anchors] old-id = "new-id"`), which a small script on the page follows.
+//! `--update-lock` accepts removals that are meant.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::render::{Bodies, DocRef};
+use crate::site::{Site, collection_path};
+
+/// The lock's file name, in the site's root.
+pub const LOCK_FILE: &str = "anchors.lock";
+
+/// Ids the default theme puts on every page that links may target, besides
+/// those of the content.
+pub const THEME_IDS: [&str; 3] = ["main", "references", "footnotes"];
+
+/// The anchors of one published page.
+#[derive(Debug, Clone, Default)]
+pub struct PageAnchors {
+    /// The file the page comes from.
+    pub file: PathBuf,
+    /// Each id, with the file that makes it (glossary entries come from
+    /// their own files).
+    pub ids: BTreeMap<String, PathBuf>,
+    /// `[anchors]` of the page: old id → new id.
+    pub moved: BTreeMap<String, String>,
+}
+
+/// Every published URL and anchor of a site.
+#[derive(Debug, Clone, Default)]
+pub struct AnchorIndex {
+    /// URL path → anchors.
+    pub pages: BTreeMap<String, PageAnchors>,
+    /// Alias URL → the page's URL.
+    pub redirects: BTreeMap<String, String>,
+    /// Every other file of the output, as URL paths (`/style.css`).
+    pub files: BTreeSet<String>,
+}
+
+impl AnchorIndex {
+    /// The index of a rendered site; `files` are the output's other files.
+    pub fn new(site: &Site, bodies: &Bodies, files: impl IntoIterator<Item = String>) -> Self {
+        let mut pages: BTreeMap<String, PageAnchors> = BTreeMap::new();
+        let docs = bodies.documents(site);
+        // Pages of each source that something cites.
+        let mut cited: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+        for c in docs.iter().flat_map(|d| d.rendered.citations.iter()) {
+            cited
+                .entry(c.source.as_str())
+                .or_default()
+                .extend(c.pages.start..=c.pages.end);
+        }
+        for doc in &docs {
+            let entry = pages
+                .entry(doc.path.clone())
+                .or_insert_with(|| PageAnchors {
+                    file: doc.file.rel.clone(),
+                    ..PageAnchors::default()
+                });
+            for id in doc.rendered.anchor_ids() {
+                entry
+                    .ids
+                    .entry(id.to_string())
+                    .or_insert_with(|| doc.file.rel.clone());
+            }
+        }
+        for (p, page) in site
+            .pages
+            .iter()
+            .map(|p| (&p.path, &p.meta))
+            .chain(site.sections.iter().map(|s| (&s.path, &s.meta)))
+        {
+            if let Some(entry) = pages.get_mut(p) {
+                entry.moved = page.anchors.clone();
+            }
+        }
+        // The glossary page: one entry per term, from the term's file.
+        if !site.glossary.items.is_empty() {
+            let entry = pages
+                .entry(collection_path("glossary", None))
+                .or_insert_with(|| PageAnchors {
+                    file: PathBuf::from("content/glossary"),
+                    ..PageAnchors::default()
+                });
+            entry.file = PathBuf::from("content/glossary");
+            for item in &site.glossary.items {
+                entry
+                    .ids
+                    .insert(crate::text::slugify(&item.id), item.parsed.file.rel.clone());
+            }
+        }
+        // Source pages: one anchor per page of the source.
+        for (item, body) in site.sources.items.iter().zip(&bodies.sources) {
+            let path = collection_path("sources", Some(&item.id));
+            let entry = pages.entry(path).or_insert_with(|| PageAnchors {
+                file: item.parsed.file.rel.clone(),
+                ..PageAnchors::default()
+            });
+            for id in body.anchor_ids() {
+                entry
+                    .ids
+                    .insert(id.to_string(), item.parsed.file.rel.clone());
+            }
+            let numbers: Vec<u32> = match item.parsed.meta.pages {
+                Some(n) => (1..=n).collect(),
+                None => cited
+                    .get(item.id.as_str())
+                    .map(|s| s.iter().copied().collect())
+                    .unwrap_or_default(),
+            };
+            for n in numbers {
+                entry
+                    .ids
+                    .insert(format!("p-{n}"), item.parsed.file.rel.clone());
+            }
+        }
+        for name in ["entities", "sources"] {
+            let has = match name {
+                "entities" => !site.entities.items.is_empty() || site.entities.intro.is_some(),
+                _ => !site.sources.items.is_empty() || site.sources.intro.is_some(),
+            };
+            if has {
+                pages
+                    .entry(collection_path(name, None))
+                    .or_insert_with(|| PageAnchors {
+                        file: PathBuf::from(format!("content/{name}")),
+                        ..PageAnchors::default()
+                    });
+            }
+        }
+        let redirects = site
+            .redirects
+            .iter()
+            .map(|r| (r.from.clone(), r.to.clone()))
+            .collect();
+        Self {
+            pages,
+            redirects,
+            files: files.into_iter().collect(),
+        }
+    }
+
+    /// Whether `path` (a URL path) and `fragment` resolve: the page (or the
+    /// page an alias leads to) exists and holds the id, a theme id, or a
+    /// mapping of it.
+    pub fn resolves(&self, path: &str, fragment: Option<&str>) -> Resolution {
+        let path = self.redirects.get(path).map_or(path, String::as_str);
+        let Some(page) = self.pages.get(path) else {
+            if fragment.is_none() && self.files.contains(path) {
+                return Resolution::Ok;
+            }
+            return Resolution::NoPage;
+        };
+        match fragment {
+            None | Some("") => Resolution::Ok,
+            Some(f) if page.ids.contains_key(f) || THEME_IDS.contains(&f) => Resolution::Ok,
+            Some(f) => match page.moved.get(f) {
+                Some(new) if page.ids.contains_key(new) => Resolution::Moved,
+                _ => Resolution::NoAnchor,
+            },
+        }
+    }
+}
+
+/// What a link target resolves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    Ok,
+    /// The anchor moved; a mapping leads to its new place.
+    Moved,
+    NoPage,
+    NoAnchor,
+}
+
+/// A link target split into a site path and a fragment, or `None` for a link
+/// that leaves the site (or is not a web link).
+pub fn internal_target(
+    dest: &str,
+    from_path: &str,
+    base_url: &str,
+) -> Option<(String, Option<String>)> {
+    let dest = dest.trim();
+    let local = if !base_url.is_empty() && dest.starts_with(base_url) {
+        let rest = &dest[base_url.len()..];
+        if rest.is_empty() || rest.starts_with(['/', '#', '?']) {
+            rest
+        } else {
+            return None;
+        }
+    } else if dest.contains("://") || dest.starts_with("//") {
+        return None;
+    } else if let Some(colon) = dest.find(':') {
+        // mailto:, tel:, javascript:, data: … (a colon before any / ? #).
+        if !dest[..colon].contains(['/', '?', '#']) {
+            return None;
+        }
+        dest
+    } else {
+        dest
+    };
+    let (before_fragment, fragment) = match local.split_once('#') {
+        Some((p, f)) => (p, Some(percent_decode(f))),
+        None => (local, None),
+    };
+    let path_part = before_fragment.split('?').next().unwrap_or("");
+    let path = if path_part.is_empty() {
+        from_path.to_string()
+    } else if path_part.starts_with('/') {
+        percent_decode(path_part)
+    } else {
+        // Relative to the page's folder (pages are folders: /a/b/).
+        let mut segments: Vec<&str> = from_path.split('/').filter(|s| !s.is_empty()).collect();
+        for seg in path_part.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    segments.pop();
+                }
+                s => segments.push(s),
+            }
+        }
+        let mut p = format!("/{}", segments.join("/"));
+        if path_part.ends_with('/') && p != "/" {
+            p.push('/');
+        }
+        percent_decode(&p)
+    };
+    Some((normalize_page_path(&path), fragment))
+}
+
+/// `/a/b` → `/a/b/` (pages are folders), but `/a/b.css` stays.
+fn normalize_page_path(path: &str) -> String {
+    let last = path.rsplit('/').next().unwrap_or("");
+    if path.ends_with('/') || last.contains('.') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
+}
+
+/// Decodes `%XX` escapes (invalid ones are kept as written).
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Checks the links that authors wrote in Markdown — each internal one must
+/// lead to a page, file or anchor of the site — and the `[anchors]` maps of
+/// pages. Errors point at the link or the mapping.
+pub fn check_site_links(site: &Site, docs: &[DocRef<'_>], index: &AnchorIndex) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (file, meta, path) in site
+        .pages
+        .iter()
+        .map(|p| (&p.file, &p.meta, &p.path))
+        .chain(site.sections.iter().map(|s| (&s.file, &s.meta, &s.path)))
+    {
+        let Some(page) = index.pages.get(path) else {
+            continue;
+        };
+        for (old, new) in &meta.anchors {
+            let span = file.front_matter_span(old);
+            if !page.ids.contains_key(new) {
+                out.push(file.error_at(
+                    format!(
+                        "[anchors] maps `{old}` to `{new}`, but the page has no anchor `{new}`"
+                    ),
+                    span,
+                ));
+            } else if page.ids.contains_key(old) {
+                out.push(file.error_at(
+                    format!("[anchors] maps `{old}`, but the page still has an anchor `{old}`; remove the mapping"),
+                    span,
+                ));
+            }
+        }
+    }
+    for doc in docs {
+        for link in &doc.rendered.links {
+            let Some((path, fragment)) =
+                internal_target(&link.dest, &doc.path, &site.config.base_url)
+            else {
+                continue;
+            };
+            let problem = match index.resolves(&path, fragment.as_deref()) {
+                Resolution::Ok | Resolution::Moved => continue,
+                Resolution::NoPage => format!(
+                    "broken link `{}`: the site has no page or file {path}",
+                    link.dest
+                ),
+                Resolution::NoAnchor => format!(
+                    "broken link `{}`: {path} has no anchor #{}",
+                    link.dest,
+                    fragment.unwrap_or_default()
+                ),
+            };
+            let span = link.range.start + doc.file.body_start..link.range.end + doc.file.body_start;
+            out.push(doc.file.error_at(problem, span));
+        }
+    }
+    out
+}
+
+/// The anchor lock: every published URL and anchor, with the file that
+/// holds it, and every mapping (alias or moved anchor).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lock {
+    /// `/path/` or `/path/#id` → the file that holds it.
+    pub anchors: BTreeMap<String, String>,
+    /// `/old/` → `/new/`, and `/path/#old` → `#new`.
+    pub mappings: BTreeMap<String, String>,
+}
+
+impl Lock {
+    /// The lock that describes `index`.
+    pub fn of(index: &AnchorIndex) -> Self {
+        let mut lock = Lock::default();
+        for (path, page) in &index.pages {
+            lock.anchors.insert(path.clone(), display(&page.file));
+            for (id, file) in &page.ids {
+                lock.anchors.insert(format!("{path}#{id}"), display(file));
+            }
+            for (old, new) in &page.moved {
+                lock.mappings
+                    .insert(format!("{path}#{old}"), format!("#{new}"));
+            }
+        }
+        for (from, to) in &index.redirects {
+            lock.mappings.insert(from.clone(), to.clone());
+        }
+        lock
+    }
+
+    /// Reads `root/anchors.lock`; no file is an empty lock.
+    pub fn load(root: &Path) -> Result<Option<Self>> {
+        let path = root.join(LOCK_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        Self::parse(&text).map(Some)
+    }
+
+    pub fn parse(text: &str) -> Result<Self> {
+        let mut lock = Lock::default();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some((key, target)) = line.split_once(" -> ") {
+                lock.mappings
+                    .insert(key.trim().to_string(), target.trim().to_string());
+            } else if let Some((key, file)) = line.split_once(' ') {
+                lock.anchors
+                    .insert(key.to_string(), file.trim().to_string());
+            } else {
+                return Err(Error::msg(format!(
+                    "{LOCK_FILE}:{}: expected `<url> <file>` or `<url> -> <target>`",
+                    n + 1
+                )));
+            }
+        }
+        Ok(lock)
+    }
+
+    /// The lock as sorted, diff-friendly text.
+    pub fn to_text(&self) -> String {
+        let mut out = String::from(
+            "# The published URLs and anchors of this site, with the file that holds each,\n\
+             # and the mappings that keep moved ones working. Written by `sourcebrief build`;\n\
+             # commit it. A build fails if one of these disappears without a mapping.\n",
+        );
+        let mut lines: Vec<String> = self
+            .anchors
+            .iter()
+            .map(|(k, f)| format!("{k} {f}"))
+            .chain(self.mappings.iter().map(|(k, t)| format!("{k} -> {t}")))
+            .collect();
+        lines.sort();
+        for l in lines {
+            out.push_str(&l);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// What `index` would break of this lock.
+    pub fn violations(&self, index: &AnchorIndex) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (key, file) in &self.anchors {
+            let (path, fragment) = match key.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (key.as_str(), None),
+            };
+            match index.resolves(path, fragment) {
+                Resolution::Ok | Resolution::Moved => {}
+                Resolution::NoPage => out.push(
+                    Diagnostic::error(format!(
+                        "the published URL {key} would disappear (it came from {file})"
+                    ))
+                    .in_file(file)
+                    .with_help(format!(
+                        "if the page moved, add `aliases = [\"{path}\"]` to its new file; to drop it on purpose, build with --update-lock"
+                    )),
+                ),
+                Resolution::NoAnchor => out.push(
+                    Diagnostic::error(format!(
+                        "the published anchor {key} would disappear (it came from {file})"
+                    ))
+                    .in_file(file)
+                    .with_help(format!(
+                        "if it moved, map it in the page's front matter: [anchors] {} = \"<new-id>\"; to drop it on purpose, build with --update-lock",
+                        fragment.unwrap_or_default()
+                    )),
+                ),
+            }
+        }
+        for (key, target) in &self.mappings {
+            let still = match key.split_once('#') {
+                Some((path, old)) => {
+                    index.pages.get(path).is_some_and(|p| {
+                        p.moved.get(old).is_some_and(|n| format!("#{n}") == *target)
+                    }) || matches!(index.resolves(path, Some(old)), Resolution::Ok)
+                }
+                None => index.redirects.contains_key(key) || index.pages.contains_key(key),
+            };
+            if !still {
+                out.push(
+                    Diagnostic::error(format!(
+                        "the mapping {key} -> {target} would disappear, and links to {key} would break"
+                    ))
+                    .with_help("keep the alias or [anchors] entry; to drop it on purpose, build with --update-lock"),
+                );
+            }
+        }
+        out
+    }
+}
+
+fn display(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/").replace(' ', "%20")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets() {
+        let t = |d: &str| internal_target(d, "/briefing/market/", "https://example.org");
+        assert_eq!(
+            t("#p-x"),
+            Some(("/briefing/market/".into(), Some("p-x".into())))
+        );
+        assert_eq!(t("/briefing/"), Some(("/briefing/".into(), None)));
+        assert_eq!(t("/briefing"), Some(("/briefing/".into(), None)));
+        assert_eq!(
+            t("../personnel/#a%20b"),
+            Some(("/briefing/personnel/".into(), Some("a b".into())))
+        );
+        assert_eq!(
+            t("https://example.org/x/#y"),
+            Some(("/x/".into(), Some("y".into())))
+        );
+        assert_eq!(t("https://other.example/x/"), None);
+        assert_eq!(t("mailto:a@b.c"), None);
+        assert_eq!(t("/style.css"), Some(("/style.css".into(), None)));
+        assert_eq!(t("/%E5%AE%89/"), Some(("/安/".into(), None)));
+        assert_eq!(t("?q=1"), Some(("/briefing/market/".into(), None)));
+    }
+
+    #[test]
+    fn lock_round_trips() {
+        let mut lock = Lock::default();
+        lock.anchors.insert("/a/".into(), "content/a.md".into());
+        lock.anchors.insert("/a/#p-x".into(), "content/a.md".into());
+        lock.mappings.insert("/a/#old".into(), "#p-x".into());
+        lock.mappings.insert("/old/".into(), "/a/".into());
+        let text = lock.to_text();
+        assert!(
+            text.contains("\n/a/#old -> #p-x\n/a/#p-x content/a.md\n"),
+            "{text}"
+        );
+        assert_eq!(Lock::parse(&text).unwrap(), lock);
+    }
+}
