@@ -102,10 +102,17 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         let mut seen = BTreeSet::new();
         for id in &page.ids {
             if !seen.insert(id) {
-                report.errors.push(at(
-                    &format!("{{#{id}}}"),
-                    format!("the id `{id}` appears more than once on {}", page.url),
-                ));
+                let message = format!("the id `{id}` appears more than once on {}", page.url);
+                let written = [
+                    format!("{{#{id}}}"),
+                    format!("id=\"{id}\""),
+                    format!("id='{id}'"),
+                ]
+                .into_iter()
+                .find(|n| source.is_some_and(|(_, text)| text.contains(n.as_str())));
+                report
+                    .errors
+                    .push(at(written.as_deref().unwrap_or(""), message));
             }
         }
         for src in &page.images_without_alt {

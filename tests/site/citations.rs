@@ -86,7 +86,7 @@ fn reference_list_links_back_and_out() {
     // Out to the PDF at the page, and to the source's page on this site.
     assert_eq!(
         page.attrs("#cite-reporting-48h a.ref-out", "href"),
-        ["https://example.org/report.pdf#page=3"]
+        ["https://example.com/report.pdf#page=3"]
     );
     assert_eq!(
         page.attrs("#cite-reporting-48h .ref-source a", "href"),
@@ -95,7 +95,7 @@ fn reference_list_links_back_and_out() {
     // A source without a PDF links to its url.
     assert_eq!(
         page.attrs("#cite-web-p2 a.ref-out", "href"),
-        ["https://example.org/web"]
+        ["https://example.com/web"]
     );
 }
 

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod anchors;
 mod build_errors;
 mod build_output;
 mod build_pages;
