@@ -5,6 +5,7 @@
 mod common;
 
 mod anchors;
+mod briefing;
 mod build_errors;
 mod build_output;
 mod build_pages;
