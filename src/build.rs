@@ -107,20 +107,25 @@ pub fn render(options: &BuildOptions) -> Result<Rendition> {
         return Err(diags.finish().expect_err("has errors"));
     }
 
-    let mut files = render::render_templates(&site, &bodies, &templates)?;
-    files.extend(output::site_files(&site));
+    // Generated assets and static files first: templates link them with a
+    // content hash (`assets`), so browsers may cache them for long.
+    let mut generated = Vec::new();
     if config.markdown.highlight_code {
         let css = Highlighter::css(
             &config.markdown.highlight_theme,
             config.markdown.highlight_theme_dark.as_deref(),
         )
         .map_err(crate::error::Error::msg)?;
-        files.push(OutputFile {
+        generated.push(OutputFile {
             path: "highlight.css".into(),
             bytes: css.into_bytes(),
         });
     }
     let copies = copies(&site, &mut diags)?;
+    let assets = asset_hashes(&copies, &generated)?;
+    let mut files = render::render_templates(&site, &bodies, &templates, &assets)?;
+    files.extend(generated);
+    files.extend(output::site_files(&site));
     let anchors = AnchorIndex::new(
         &site,
         &bodies,
@@ -184,6 +189,36 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         warnings: rendition.warnings,
         elapsed: start.elapsed(),
     })
+}
+
+/// A short content hash of every static and generated asset, by its path in
+/// the output (`style.css` → `3f2a9c1e`); the last copy of a path wins, as
+/// when writing.
+fn asset_hashes(
+    copies: &[CopyFile],
+    generated: &[OutputFile],
+) -> Result<std::collections::BTreeMap<String, String>> {
+    let mut hashes = std::collections::BTreeMap::new();
+    for c in copies {
+        if c.to.starts_with("..") {
+            continue;
+        }
+        let bytes = match &c.from {
+            theme::Origin::Disk(p) => {
+                std::fs::read(p).map_err(|e| crate::error::Error::io(&c.shown, e))?
+            }
+            theme::Origin::Embedded(b) => b.to_vec(),
+        };
+        hashes.insert(key_of(&c.to), crate::text::short_hash(&bytes));
+    }
+    for f in generated {
+        hashes.insert(key_of(&f.path), crate::text::short_hash(&f.bytes));
+    }
+    Ok(hashes)
+}
+
+fn key_of(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
 }
 
 /// Theme static files, then the site's `static/` (the site wins), then the

@@ -137,6 +137,11 @@ pub fn site_files(site: &Site) -> Vec<OutputFile> {
     });
 
     files.push(OutputFile {
+        path: "atom.xml".into(),
+        bytes: atom_feed(site).into_bytes(),
+    });
+
+    files.push(OutputFile {
         path: "robots.txt".into(),
         bytes: format!(
             "User-agent: *\nAllow: /\nSitemap: {}\n",
@@ -162,6 +167,67 @@ pub fn site_files(site: &Site) -> Vec<OutputFile> {
         });
     }
     files
+}
+
+/// An Atom feed of the site's dated pages, newest first.
+pub fn atom_feed(site: &Site) -> String {
+    let config = &site.config;
+    let mut entries: Vec<&crate::site::Page> = site
+        .pages
+        .iter()
+        .filter(|p| p.meta.date.is_some() || p.meta.updated.is_some())
+        .collect();
+    let updated = |p: &crate::site::Page| {
+        p.meta
+            .updated
+            .as_ref()
+            .or(p.meta.date.as_ref())
+            .map(|d| d.as_str().to_string())
+            .unwrap_or_default()
+    };
+    entries.sort_by(|a, b| updated(b).cmp(&updated(a)).then(a.path.cmp(&b.path)));
+    let stamp = |d: &str| {
+        if d.len() == 10 {
+            format!("{d}T00:00:00Z")
+        } else {
+            d.to_string()
+        }
+    };
+    let feed_updated = entries
+        .first()
+        .map(|p| stamp(&updated(p)))
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{title}</title>\n  <subtitle>{sub}</subtitle>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{self_url}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{home}\"/>\n  <id>{home}</id>\n  <updated>{feed_updated}</updated>\n",
+        lang = escape_html(&config.language),
+        title = escape_html(&config.title),
+        sub = escape_html(&config.description),
+        self_url = escape_html(&config.permalink("/atom.xml")),
+        home = escape_html(&config.permalink("/")),
+    );
+    for p in entries {
+        let link = escape_html(&config.permalink(&p.path));
+        xml.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{link}\"/>\n    <id>{link}</id>\n    <updated>{}</updated>\n",
+            escape_html(p.meta.title.as_deref().unwrap_or("")),
+            stamp(&updated(p)),
+        ));
+        if let Some(d) = &p.meta.date {
+            xml.push_str(&format!(
+                "    <published>{}</published>\n",
+                stamp(d.as_str())
+            ));
+        }
+        if let Some(d) = &p.meta.description {
+            xml.push_str(&format!("    <summary>{}</summary>\n", escape_html(d)));
+        }
+        xml.push_str(&format!(
+            "    <author><name>{}</name></author>\n  </entry>\n",
+            escape_html(&config.title)
+        ));
+    }
+    xml.push_str("</feed>\n");
+    xml
 }
 
 /// A page that sends the reader to `target` (no script: a meta refresh).

@@ -37,6 +37,17 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// A short, stable hash of `bytes` (FNV-1a, 64 bits; 8 hex digits), for
+/// cache-busting asset URLs. Not for security.
+pub fn short_hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08x}", (h >> 32) ^ (h & 0xffff_ffff))
+}
+
 /// Levenshtein distance in characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

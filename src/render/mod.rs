@@ -219,6 +219,7 @@ pub fn render_templates(
     site: &Site,
     bodies: &Bodies,
     templates: &Templates,
+    assets: &std::collections::BTreeMap<String, String>,
 ) -> Result<Vec<OutputFile>> {
     let docs = bodies.documents(site);
     let claims = sources::reverse_index(site, &docs);
@@ -243,6 +244,7 @@ pub fn render_templates(
     base.insert("sources", &views.source_summaries());
     base.insert("glossary", &views.glossary_summaries());
     base.insert("entities", &views.entity_summaries());
+    base.insert("assets", assets);
 
     let render = |template: &str,
                   file: &crate::content::SourceFile,
@@ -250,6 +252,7 @@ pub fn render_templates(
                   key: &'static str,
                   value: &dyn erased::Value|
      -> Result<OutputFile> {
+        let head = value.head();
         if !templates.has(template) {
             return Err(file
                 .error_at(
@@ -260,6 +263,7 @@ pub fn render_templates(
         }
         let mut cx = base.clone();
         value.insert_into(&mut cx, key);
+        cx.insert("head", &head);
         cx.insert("current_path", path);
         cx.insert("current_url", &site.config.permalink(path));
         let html = templates.render(template, &cx)?;
@@ -348,6 +352,16 @@ pub fn render_templates(
     }
     if templates.has("404.html") {
         let mut cx = base.clone();
+        cx.insert(
+            "head",
+            &views::HeadView {
+                title: "Page not found",
+                description: "",
+                kind: "website",
+                date: None,
+                updated: None,
+            },
+        );
         cx.insert("current_path", "/404.html");
         cx.insert("current_url", &site.config.permalink("/404.html"));
         match templates.render("404.html", &cx) {
@@ -408,12 +422,18 @@ fn render_collection_index(
 
 /// Object-safe insertion of differently typed views into a context.
 mod erased {
+    use super::views::{Head, HeadView};
+
     pub trait Value: Sync {
         fn insert_into(&self, cx: &mut tera::Context, key: &'static str);
+        fn head(&self) -> HeadView<'_>;
     }
-    impl<T: serde::Serialize + Sync> Value for T {
+    impl<T: serde::Serialize + Sync + Head> Value for T {
         fn insert_into(&self, cx: &mut tera::Context, key: &'static str) {
             cx.insert(key, self);
+        }
+        fn head(&self) -> HeadView<'_> {
+            Head::head(self)
         }
     }
 }

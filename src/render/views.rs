@@ -12,6 +12,82 @@ use crate::site::{Page, Section, Site, collection_path};
 use super::DocRef;
 use super::sources::{Claim, ClaimIndex};
 
+/// What `<head>` needs of any page: `head` in every template.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// Open Graph type: `article` or `website`.
+    pub kind: &'a str,
+    pub date: Option<&'a str>,
+    pub updated: Option<&'a str>,
+}
+
+/// A view that can say what its `<head>` holds.
+pub trait Head {
+    fn head(&self) -> HeadView<'_>;
+}
+
+impl Head for PageView<'_> {
+    fn head(&self) -> HeadView<'_> {
+        HeadView {
+            title: self.title,
+            description: self.description,
+            kind: "article",
+            date: self.date,
+            updated: self.last_updated,
+        }
+    }
+}
+
+impl Head for SectionView<'_> {
+    fn head(&self) -> HeadView<'_> {
+        HeadView {
+            title: self.title,
+            description: self.description,
+            kind: "website",
+            date: self.date,
+            updated: self.last_updated,
+        }
+    }
+}
+
+impl Head for SourceView<'_> {
+    fn head(&self) -> HeadView<'_> {
+        HeadView {
+            title: self.summary.title,
+            description: self.summary.publisher.unwrap_or(""),
+            kind: "website",
+            date: None,
+            updated: None,
+        }
+    }
+}
+
+impl Head for EntityView<'_> {
+    fn head(&self) -> HeadView<'_> {
+        HeadView {
+            title: self.summary.title,
+            description: self.summary.description,
+            kind: "website",
+            date: None,
+            updated: None,
+        }
+    }
+}
+
+impl Head for CollectionIndexView<'_> {
+    fn head(&self) -> HeadView<'_> {
+        HeadView {
+            title: self.title,
+            description: self.description,
+            kind: "website",
+            date: None,
+            updated: None,
+        }
+    }
+}
+
 /// A link to a page or section.
 #[derive(Debug, Serialize)]
 pub struct LinkView<'a> {
@@ -198,6 +274,8 @@ pub struct SiteView<'a> {
     /// The home page's subsections: the main navigation.
     pub sections: Vec<LinkView<'a>>,
     pub home: LinkView<'a>,
+    /// The newest `updated` or `date` of any page or section.
+    pub last_updated: Option<&'a str>,
 }
 
 /// Everything a template needs besides the page itself.
@@ -352,6 +430,15 @@ impl<'a> Views<'a> {
                 .map(|&i| self.section_link(i))
                 .collect(),
             home: self.section_link(0),
+            last_updated: self
+                .site
+                .pages
+                .iter()
+                .map(|p| &p.meta)
+                .chain(self.site.sections.iter().map(|s| &s.meta))
+                .filter_map(|m| m.updated.as_ref().or(m.date.as_ref()))
+                .map(|d| d.day())
+                .max(),
         }
     }
 

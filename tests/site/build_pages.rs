@@ -43,8 +43,8 @@ fn sections_sort_their_pages_and_link_neighbours() {
     );
     // Dates: `updated` wins as the last update.
     let new = site.html("by-date/new/index.html");
-    assert_eq!(new.attrs("time", "datetime"), ["2024-08-20"]);
-    assert_eq!(new.text("time"), "20 August 2024");
+    assert_eq!(new.attrs("article time", "datetime"), ["2024-08-20"]);
+    assert_eq!(new.text("article time"), "20 August 2024");
 }
 
 #[test]
