@@ -13,3 +13,4 @@ mod citations;
 mod entities;
 mod footnotes_glossary;
 mod init;
+mod netlify;
