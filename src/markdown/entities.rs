@@ -153,15 +153,7 @@ impl Pass for Entities {
                                 text: super::plain_text(&inner),
                                 excerpt: String::new(),
                             });
-                            out.push((
-                                Event::Start(Tag::Link {
-                                    link_type: LinkType::Inline,
-                                    dest_url: CowStr::from(url.clone()),
-                                    title: CowStr::from(title.clone()),
-                                    id: CowStr::Borrowed(""),
-                                }),
-                                range.clone(),
-                            ));
+                            out.push((link_start(url, title), range.clone()));
                             out.extend(inner);
                             out.push((Event::End(TagEnd::Link), range));
                         }
@@ -237,24 +229,9 @@ fn autolink<'a>(
         out.push((Event::Text(text), range));
         return;
     }
-    let mut at = 0;
-    for f in found {
-        if f.start > at {
-            out.push((
-                Event::Text(CowStr::from(text[at..f.start].to_string())),
-                range.clone(),
-            ));
-        }
+    super::glossary::splice(&text, &range, &found, out, |f, out| {
         let (_, title, url) = &cx.lib.entities.entities[f.term];
-        out.push((
-            Event::Start(Tag::Link {
-                link_type: LinkType::Inline,
-                dest_url: CowStr::from(url.clone()),
-                title: CowStr::from(title.clone()),
-                id: CowStr::Borrowed(""),
-            }),
-            range.clone(),
-        ));
+        out.push((link_start(url, title), range.clone()));
         out.push((
             Event::Text(CowStr::from(text[f.start..f.end].to_string())),
             range.clone(),
@@ -262,15 +239,21 @@ fn autolink<'a>(
         out.push((Event::End(TagEnd::Link), range.clone()));
         cx.mentions.push(Mention {
             entity: f.term,
-            offset: range.start + f.start.min(range.len()),
+            offset: super::glossary::offset_in(&range, f),
             text: text[f.start..f.end].to_string(),
             excerpt: String::new(),
         });
-        at = f.end;
-    }
-    if at < text.len() {
-        out.push((Event::Text(CowStr::from(text[at..].to_string())), range));
-    }
+    });
+}
+
+/// The start of a link to an entity page, titled with the entity's title.
+fn link_start<'a>(url: &str, title: &str) -> Event<'a> {
+    Event::Start(Tag::Link {
+        link_type: LinkType::Inline,
+        dest_url: CowStr::from(url.to_string()),
+        title: CowStr::from(title.to_string()),
+        id: CowStr::Borrowed(""),
+    })
 }
 
 /// The sentence of `text` that holds `start..end`, shortened to about 200 characters.

@@ -175,14 +175,7 @@ impl Pass for Glossary {
                 out.push((event, range));
                 continue;
             }
-            let mut at = 0;
-            for f in found {
-                if f.start > at {
-                    out.push((
-                        Event::Text(CowStr::from(text[at..f.start].to_string())),
-                        range.clone(),
-                    ));
-                }
+            splice(text, &range, &found, &mut out, |f, out| {
                 let info = &cx.lib.terms.terms[f.term];
                 let shown = escape_html(&text[f.start..f.end]);
                 let html = match &info.expansion {
@@ -197,20 +190,48 @@ impl Pass for Glossary {
                     ),
                 };
                 out.push((Event::InlineHtml(CowStr::from(html)), range.clone()));
-                // Text offsets map to the body only approximately (escapes,
-                // smart punctuation); the event's start is close enough.
                 cx.term_uses.push(TermUse {
                     term: f.term,
-                    offset: range.start + f.start.min(range.len()),
+                    offset: offset_in(&range, f),
                 });
-                at = f.end;
-            }
-            if at < text.len() {
-                out.push((Event::Text(CowStr::from(text[at..].to_string())), range));
-            }
+            });
         }
         out
     }
+}
+
+/// Writes `text` to `out` with each match replaced by what `replace`
+/// pushes, and the text between matches kept.
+pub fn splice<'a>(
+    text: &str,
+    range: &std::ops::Range<usize>,
+    found: &[Found],
+    out: &mut Vec<Spanned<'a>>,
+    mut replace: impl FnMut(&Found, &mut Vec<Spanned<'a>>),
+) {
+    let mut at = 0;
+    for f in found {
+        if f.start > at {
+            out.push((
+                Event::Text(CowStr::from(text[at..f.start].to_string())),
+                range.clone(),
+            ));
+        }
+        replace(f, out);
+        at = f.end;
+    }
+    if at < text.len() {
+        out.push((
+            Event::Text(CowStr::from(text[at..].to_string())),
+            range.clone(),
+        ));
+    }
+}
+
+/// The body offset of a match. Text offsets map to the source only
+/// approximately (escapes, smart punctuation); within the event is enough.
+pub fn offset_in(range: &std::ops::Range<usize>, f: &Found) -> usize {
+    range.start + f.start.min(range.len())
 }
 
 #[cfg(test)]

@@ -28,27 +28,27 @@ pub trait Head {
     fn head(&self) -> HeadView<'_>;
 }
 
-impl Head for PageView<'_> {
-    fn head(&self) -> HeadView<'_> {
+impl DocView<'_> {
+    fn head(&self, kind: &'static str) -> HeadView<'_> {
         HeadView {
             title: self.title,
             description: self.description,
-            kind: "article",
+            kind,
             date: self.date,
             updated: self.last_updated,
         }
     }
 }
 
+impl Head for PageView<'_> {
+    fn head(&self) -> HeadView<'_> {
+        self.doc.head("article")
+    }
+}
+
 impl Head for SectionView<'_> {
     fn head(&self) -> HeadView<'_> {
-        HeadView {
-            title: self.title,
-            description: self.description,
-            kind: "website",
-            date: self.date,
-            updated: self.last_updated,
-        }
+        self.doc.head("website")
     }
 }
 
@@ -111,9 +111,9 @@ pub struct PageSummary<'a> {
     pub extra: &'a Extra,
 }
 
-/// `page` in `page.html`.
+/// What pages and sections share: `page.*` and `section.*` in templates.
 #[derive(Debug, Serialize)]
-pub struct PageView<'a> {
+pub struct DocView<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub date: Option<&'a str>,
@@ -121,20 +121,16 @@ pub struct PageView<'a> {
     /// `updated`, else `date`.
     pub last_updated: Option<&'a str>,
     pub weight: Option<i64>,
-    pub slug: &'a str,
     pub path: &'a str,
     pub permalink: String,
     pub content: &'a str,
     pub toc: &'a [TocEntry],
     pub word_count: usize,
     pub reading_time: usize,
-    pub draft: bool,
     pub aliases: &'a [String],
     pub extra: &'a Extra,
-    /// Sections from the home page down to the page's own section.
+    /// Sections from the home page down to the parent.
     pub ancestors: Vec<LinkView<'a>>,
-    pub previous: Option<LinkView<'a>>,
-    pub next: Option<LinkView<'a>>,
     /// The reference list, in order of first use.
     pub citations: &'a [Citation],
     /// The glossary terms linked on the page, in order of first use.
@@ -148,29 +144,25 @@ pub struct PageView<'a> {
     pub json_ld: String,
 }
 
+/// `page` in `page.html`.
+#[derive(Debug, Serialize)]
+pub struct PageView<'a> {
+    #[serde(flatten)]
+    pub doc: DocView<'a>,
+    pub slug: &'a str,
+    pub draft: bool,
+    pub previous: Option<LinkView<'a>>,
+    pub next: Option<LinkView<'a>>,
+}
+
 /// `section` in `index.html` and `section.html`.
 #[derive(Debug, Serialize)]
 pub struct SectionView<'a> {
-    pub title: &'a str,
-    pub description: &'a str,
-    pub date: Option<&'a str>,
-    pub updated: Option<&'a str>,
-    pub last_updated: Option<&'a str>,
-    pub path: &'a str,
-    pub permalink: String,
-    pub content: &'a str,
-    pub toc: &'a [TocEntry],
-    pub word_count: usize,
-    pub reading_time: usize,
-    pub extra: &'a Extra,
-    pub ancestors: Vec<LinkView<'a>>,
+    #[serde(flatten)]
+    pub doc: DocView<'a>,
+    /// Its pages, sorted by its `sort_by`.
     pub pages: Vec<PageSummary<'a>>,
     pub subsections: Vec<LinkView<'a>>,
-    pub citations: &'a [Citation],
-    pub glossary_terms: Vec<TermSummary<'a>>,
-    pub entities: Vec<EntitySummary<'a>>,
-    pub anchor_map: String,
-    pub json_ld: String,
 }
 
 /// A glossary term, as listed in `glossary` (every template) and in
@@ -477,41 +469,56 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn page(&self, i: usize) -> PageView<'a> {
-        let p: &'a Page = &self.site.pages[i];
-        let body: &'a Rendered = &self.page_bodies[i];
-        let date = p.meta.date.as_ref().map(|d| d.as_str());
-        let updated = p.meta.updated.as_ref().map(|d| d.as_str());
-        PageView {
-            title: title_of(&p.meta.title),
-            description: p.meta.description.as_deref().unwrap_or(""),
+    /// The view of a page's or section's body and front matter.
+    fn doc(
+        &self,
+        meta: &'a PageMeta,
+        path: &'a str,
+        body: &'a Rendered,
+        ancestors: Vec<usize>,
+    ) -> DocView<'a> {
+        let date = meta.date.as_ref().map(|d| d.as_str());
+        let updated = meta.updated.as_ref().map(|d| d.as_str());
+        DocView {
+            title: title_of(&meta.title),
+            description: meta.description.as_deref().unwrap_or(""),
             date,
             updated,
             last_updated: updated.or(date),
-            weight: p.meta.weight,
-            slug: &p.slug,
-            path: &p.path,
-            permalink: self.site.config.permalink(&p.path),
+            weight: meta.weight,
+            path,
+            permalink: self.site.config.permalink(path),
             content: &body.html,
             toc: &body.toc,
             word_count: body.word_count,
             reading_time: reading_time(body.word_count),
-            draft: p.meta.draft,
-            aliases: &p.meta.aliases,
-            extra: &p.meta.extra,
-            ancestors: self
-                .site
-                .section_chain(p.section)
+            aliases: &meta.aliases,
+            extra: &meta.extra,
+            ancestors: ancestors
                 .into_iter()
                 .map(|s| self.section_link(s))
                 .collect(),
-            previous: p.previous.map(|j| self.page_link(j)),
-            next: p.next.map(|j| self.page_link(j)),
             citations: &body.citations,
             glossary_terms: self.terms_used(body),
             entities: self.entities_used(body),
-            anchor_map: anchor_map(&p.meta),
-            json_ld: self.json_ld(&p.meta, &p.path, body),
+            anchor_map: anchor_map(meta),
+            json_ld: self.json_ld(meta, path, body),
+        }
+    }
+
+    pub fn page(&self, i: usize) -> PageView<'a> {
+        let p: &'a Page = &self.site.pages[i];
+        PageView {
+            doc: self.doc(
+                &p.meta,
+                &p.path,
+                &self.page_bodies[i],
+                self.site.section_chain(p.section),
+            ),
+            slug: &p.slug,
+            draft: p.meta.draft,
+            previous: p.previous.map(|j| self.page_link(j)),
+            next: p.next.map(|j| self.page_link(j)),
         }
     }
 
@@ -871,36 +878,16 @@ impl<'a> Views<'a> {
 
     pub fn section(&self, i: usize) -> SectionView<'a> {
         let s: &'a Section = &self.site.sections[i];
-        let body: &'a Rendered = &self.section_bodies[i];
-        let date = s.meta.date.as_ref().map(|d| d.as_str());
-        let updated = s.meta.updated.as_ref().map(|d| d.as_str());
         let mut chain = self.site.section_chain(i);
         chain.pop();
         SectionView {
-            title: title_of(&s.meta.title),
-            description: s.meta.description.as_deref().unwrap_or(""),
-            date,
-            updated,
-            last_updated: updated.or(date),
-            path: &s.path,
-            permalink: self.site.config.permalink(&s.path),
-            content: &body.html,
-            toc: &body.toc,
-            word_count: body.word_count,
-            reading_time: reading_time(body.word_count),
-            extra: &s.meta.extra,
-            ancestors: chain.into_iter().map(|j| self.section_link(j)).collect(),
+            doc: self.doc(&s.meta, &s.path, &self.section_bodies[i], chain),
             pages: s.pages.iter().map(|&j| self.page_summary(j)).collect(),
             subsections: s
                 .subsections
                 .iter()
                 .map(|&j| self.section_link(j))
                 .collect(),
-            citations: &body.citations,
-            glossary_terms: self.terms_used(body),
-            entities: self.entities_used(body),
-            anchor_map: anchor_map(&s.meta),
-            json_ld: self.json_ld(&s.meta, &s.path, body),
         }
     }
 }
