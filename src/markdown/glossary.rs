@@ -178,11 +178,18 @@ impl Pass for Glossary {
             splice(text, &range, &found, &mut out, |f, out| {
                 let info = &cx.lib.terms.terms[f.term];
                 let shown = escape_html(&text[f.start..f.end]);
+                // The expansion is an <abbr> title for assistive technology
+                // and a tooltip that shows on hover and keyboard focus.
                 let html = match &info.expansion {
                     Some(exp) => format!(
-                        "<a class=\"term\" href=\"{}\"><abbr title=\"{}\">{shown}</abbr></a>",
-                        escape_html(&info.href),
-                        escape_html(exp)
+                        "<span class=\"term-wrap\"><a class=\"term\" href=\"{href}\" aria-describedby=\"{tip}\"><abbr title=\"{exp}\">{shown}</abbr></a><span class=\"term-tip\" id=\"{tip}\" role=\"tooltip\">{exp}</span></span>",
+                        href = escape_html(&info.href),
+                        exp = escape_html(exp),
+                        tip = escape_html(&format!(
+                            "{}term-tip-{}",
+                            cx.doc.id_prefix,
+                            crate::text::slugify(&info.id)
+                        )),
                     ),
                     None => format!(
                         "<a class=\"term\" href=\"{}\">{shown}</a>",

@@ -122,7 +122,8 @@ fn terms_in_headings_code_links_alt_text_and_html_are_left_alone() {
         ["APT in a link"]
     );
     assert_eq!(page.attrs(".content img", "alt"), ["APT in alt text"]);
-    assert_eq!(page.text(".content span"), "APT raw");
+    assert_eq!(page.text(".content span.raw"), "APT raw");
+    assert_eq!(page.count(".content span.raw a"), 0);
     // Lower-case "apt" is not the all-capital term.
     assert!(page.texts(".content p")[0].contains("an apt remark"));
 }
