@@ -180,3 +180,66 @@ impl Page {
         v
     }
 }
+
+/// Serves the files of `dir` over HTTP on a free loopback port, until the
+/// test process ends; returns the port. `/x/` serves `x/index.html`, misses
+/// get `404.html`. Enough for a browser to load a built site.
+pub fn serve_dir(dir: PathBuf) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                // Drain the headers.
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).unwrap_or(0) <= 2 {
+                        break;
+                    }
+                }
+                let target = line.split_whitespace().nth(1).unwrap_or("/");
+                let path = target.split(['?', '#']).next().unwrap_or("/");
+                let decoded = sourcebrief::anchors::percent_decode(path);
+                let mut file = dir.join(decoded.trim_start_matches('/'));
+                if decoded.contains("..") {
+                    file = dir.join("404.html");
+                }
+                if file.is_dir() {
+                    file = file.join("index.html");
+                }
+                let (status, body, file) = match std::fs::read(&file) {
+                    Ok(b) => ("200 OK", b, file),
+                    Err(_) => (
+                        "404 Not Found",
+                        std::fs::read(dir.join("404.html")).unwrap_or_default(),
+                        dir.join("404.html"),
+                    ),
+                };
+                let kind = match file.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css; charset=utf-8",
+                    Some("js") => "text/javascript; charset=utf-8",
+                    Some("xml") => "application/xml",
+                    Some("png") => "image/png",
+                    Some("svg") => "image/svg+xml",
+                    _ => "application/octet-stream",
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    port
+}

@@ -94,7 +94,10 @@ fn the_first_occurrence_of_a_term_links_to_its_entry() {
     );
     // The expansion is also a tooltip tied to the link, for hover and keyboard focus.
     let tip = page.attrs(".content a.term", "aria-describedby");
-    assert_eq!(page.text(&format!("#{}", tip[0])), "Advanced Persistent Threat");
+    assert_eq!(
+        page.text(&format!("#{}", tip[0])),
+        "Advanced Persistent Threat"
+    );
     // First occurrence only: the second APT and the alias on the same page stay text.
     assert_eq!(
         page.count(".content a.term abbr[title='Advanced Persistent Threat']"),

@@ -6,6 +6,7 @@ mod common;
 
 mod anchors;
 mod briefing;
+mod browser;
 mod build_errors;
 mod build_output;
 mod build_pages;
@@ -14,3 +15,4 @@ mod entities;
 mod footnotes_glossary;
 mod init;
 mod netlify;
+mod validity;

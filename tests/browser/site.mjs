@@ -1,0 +1,164 @@
+// The built site in a real browser, as a reader meets it.
+//
+//   node site.mjs CONFIG.json
+//
+// CONFIG: {
+//   "pages": ["http://127.0.0.1:PORT/", ...],   every page to load
+//   "csp": "...",                              the policy pages are served with
+//   "screenshots": "DIR",                      where to save screenshots
+//   "shots": {"home": URL, "briefing": URL},   pages to photograph, light and dark
+//   "previews": URL,                           a page with a citation, a footnote and a glossary term
+//   "moved": {"url": URL, "to": ID},           a page#old-id that must land on #ID
+//   "cite": {"url": URL, "id": ID, "expect": TEXT}  the citation a paragraph's Cite gives
+// }
+// Prints one line per check and "ok" at the end; exits 1 on the first failure.
+
+import { readFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { check, enforceCsp, launch } from "./lib.mjs";
+
+const require = createRequire(import.meta.url);
+const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const TIMEOUT = 20_000;
+const browser = await launch();
+
+async function freshPage({ csp = true, width = 1280, height = 900, scheme = "light" } = {}) {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  await page.setViewportSize({ width, height });
+  await page.emulateMedia({ colorScheme: scheme });
+  const errors = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") errors.push(msg.text());
+  });
+  page.on("pageerror", (err) => errors.push(String(err)));
+  const violations = csp ? await enforceCsp(page, config.csp) : [];
+  return { page, errors, violations };
+}
+
+try {
+  // 1. Every page loads under the site's CSP without console errors or
+  //    violations, and has no horizontal scroll at phone and desktop widths.
+  for (const width of [375, 1280]) {
+    const { page, errors, violations } = await freshPage({ width });
+    for (const url of config.pages) {
+      const response = await page.goto(url, { waitUntil: "load" });
+      check(response && response.status() < 400, `${url}: status ${response && response.status()}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check(overflow <= 0, `${url} at ${width}px scrolls sideways by ${overflow}px`);
+    }
+    check(violations.length === 0, `CSP violations:\n${violations.join("\n")}`);
+    check(errors.length === 0, `console errors:\n${errors.join("\n")}`);
+    await page.close();
+    console.log(`pages load cleanly at ${width}px: ${config.pages.length}`);
+  }
+
+  // 2. Accessibility: axe-core finds no WCAG 2.1 A/AA violations, light and dark.
+  const axe = require.resolve("axe-core/axe.min.js");
+  for (const scheme of ["light", "dark"]) {
+    const { page } = await freshPage({ csp: false, scheme });
+    for (const url of config.pages) {
+      await page.goto(url, { waitUntil: "load" });
+      await page.addScriptTag({ path: axe });
+      const result = await page.evaluate(async () =>
+        // eslint-disable-next-line no-undef
+        axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+      );
+      const found = result.violations.map(
+        (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("\n    ")}`,
+      );
+      check(found.length === 0, `${url} (${scheme}) has accessibility violations:\n  ${found.join("\n  ")}`);
+    }
+    await page.close();
+    console.log(`axe: no WCAG 2.1 AA violations (${scheme})`);
+  }
+
+  // 3. Previews show on hover and on keyboard focus.
+  {
+    const { page, violations } = await freshPage();
+    await page.goto(config.previews);
+    for (const [trigger, tip] of [
+      ["sup.cite > a", ".cite-tip"],
+      ["sup.fnref > a", ".fn-tip"],
+      [".term-wrap > a.term", ".term-tip"],
+    ]) {
+      const link = page.locator(trigger).first();
+      const tipId = await link.getAttribute("aria-describedby");
+      const tipEl = page.locator(`[id="${tipId}"]`);
+      check((await tipEl.count()) === 1 && (await tipEl.getAttribute("class")).includes(tip.slice(1)), `${trigger}: no ${tip}`);
+      check(!(await tipEl.isVisible()), `${tip} shows before hover`);
+      await link.hover();
+      await tipEl.waitFor({ state: "visible" });
+      await page.mouse.move(0, 0);
+      await tipEl.waitFor({ state: "hidden" });
+      await link.focus();
+      await tipEl.waitFor({ state: "visible" });
+      const text = (await tipEl.innerText()).trim();
+      check(text.length > 0, `${tip} is empty`);
+      await page.locator("body").press("Escape");
+      await page.evaluate(() => document.activeElement && document.activeElement.blur());
+      console.log(`preview on hover and focus: ${trigger} → "${text.slice(0, 60)}"`);
+    }
+    // 4. A marker leads to its reference entry, and the entry back to the marker.
+    const marker = page.locator("sup.cite > a").first();
+    const markerId = await page.locator("sup.cite").first().getAttribute("id");
+    const entry = (await marker.getAttribute("href")).slice(1);
+    await marker.click();
+    await page.waitForFunction((id) => location.hash === `#${id}`, entry);
+    check(await page.evaluate((id) => document.querySelector(":target") === document.getElementById(id), entry), "the entry is not the target");
+    await page.locator(`[id="${entry}"] .backrefs a`).first().click();
+    await page.waitForFunction((id) => location.hash === `#${id}`, markerId);
+    check(violations.length === 0, `CSP violations:\n${violations.join("\n")}`);
+    await page.close();
+    console.log(`citation marker → #${entry} → back to #${markerId}`);
+  }
+
+  // 5. A moved anchor leads to its new place.
+  if (config.moved) {
+    const { page, violations } = await freshPage();
+    await page.goto(config.moved.url);
+    await page.waitForFunction((id) => location.hash === `#${id}`, config.moved.to);
+    check(await page.evaluate((id) => document.querySelector(":target")?.id === id, config.moved.to), "the new anchor is not the target");
+    check(violations.length === 0, `CSP violations:\n${violations.join("\n")}`);
+    await page.close();
+    console.log(`${config.moved.url} → #${config.moved.to}`);
+  }
+
+  // 6. The Cite control gives a ready citation.
+  if (config.cite) {
+    const { page, violations } = await freshPage();
+    await page.goto(config.cite.url);
+    const para = page.locator(`[id="${config.cite.id}"]`);
+    await para.hover();
+    await para.locator(".sb-cite-button").click();
+    const box = page.locator(".sb-cite-box textarea");
+    await box.waitFor({ state: "visible" });
+    const text = await box.inputValue();
+    check(text === config.cite.expect, `the citation is\n  ${text}\nnot\n  ${config.cite.expect}`);
+    check(violations.length === 0, `CSP violations:\n${violations.join("\n")}`);
+    await page.close();
+    console.log(`cite: ${text}`);
+  }
+
+  // 7. Screenshots, light and dark, as test artifacts.
+  mkdirSync(config.screenshots, { recursive: true });
+  for (const [name, url] of Object.entries(config.shots)) {
+    for (const scheme of ["light", "dark"]) {
+      for (const width of [375, 1280]) {
+        const { page } = await freshPage({ scheme, width });
+        await page.goto(url);
+        const file = join(config.screenshots, `${name}-${scheme}-${width}.png`);
+        await page.screenshot({ path: file, fullPage: false });
+        await page.close();
+      }
+    }
+  }
+  console.log(`screenshots in ${config.screenshots}`);
+  console.log("ok");
+} catch (e) {
+  console.error(String(e && e.stack ? e.stack : e));
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
