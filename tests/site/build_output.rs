@@ -110,18 +110,24 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn output_is_byte_identical_across_builds_and_thread_counts() {
-    let site = Fixture::new("sections");
-    site.build(&[]).ok();
-    let first = snapshot(&site.out);
-    assert!(first.len() > 10);
-    let one_thread = bin()
-        .env("RAYON_NUM_THREADS", "1")
-        .args(["build", "--root"])
-        .arg(&site.root)
-        .arg("--output")
-        .arg(&site.out)
-        .output()
-        .unwrap();
-    assert!(one_thread.status.success());
-    assert_eq!(first, snapshot(&site.out));
+    for name in ["sections", "citations", "entities", "glossary"] {
+        let site = Fixture::new(name);
+        site.build(&[]).ok();
+        let first = snapshot(&site.out);
+        assert!(first.len() > 5, "{name}");
+        site.build(&[]).ok();
+        assert_eq!(first, snapshot(&site.out), "{name}: a second build differs");
+        for threads in ["1", "3"] {
+            let run = bin()
+                .env("RAYON_NUM_THREADS", threads)
+                .args(["build", "--root"])
+                .arg(&site.root)
+                .arg("--output")
+                .arg(&site.out)
+                .output()
+                .unwrap();
+            assert!(run.status.success());
+            assert_eq!(first, snapshot(&site.out), "{name}: {threads} threads differ");
+        }
+    }
 }
