@@ -138,8 +138,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 }
 
 /// Theme static files, then the site's `static/` (the site wins), then the
-/// assets that sit beside content files.
-fn copies(site: &Site, diags: &mut Diagnostics) -> Result<Vec<CopyFile>> {
+/// assets that sit beside content files. Later entries win over earlier ones
+/// with the same target.
+pub fn copies(site: &Site, diags: &mut Diagnostics) -> Result<Vec<CopyFile>> {
     let root = &site.config.root;
     let mut copies = Vec::new();
     for f in theme::files(root, &site.config.theme)? {

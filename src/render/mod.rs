@@ -65,12 +65,36 @@ pub fn file_for_path(path: &str) -> PathBuf {
     }
 }
 
+/// One templated output of a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// `site.pages[i]`.
+    Page(usize),
+    /// `site.sections[i]`.
+    Section(usize),
+    /// `/404.html`.
+    NotFound,
+}
+
 /// Renders every page, section and the 404 page through the templates.
 pub fn render_templates(
     site: &Site,
     bodies: &Bodies,
     templates: &Templates,
 ) -> Result<Vec<OutputFile>> {
+    let files = render_targets(site, bodies, templates, &|_| true)?;
+    Ok(files.into_iter().map(|(_, f)| f).collect())
+}
+
+/// Renders the outputs for which `wanted` holds (all of `bodies` must be
+/// there: a section lists its pages' word counts), in the order pages,
+/// sections, 404 page.
+pub fn render_targets(
+    site: &Site,
+    bodies: &Bodies,
+    templates: &Templates,
+    wanted: &(dyn Fn(Target) -> bool + Sync),
+) -> Result<Vec<(Target, OutputFile)>> {
     let views = Views {
         site,
         page_bodies: &bodies.pages,
@@ -105,41 +129,48 @@ pub fn render_templates(
         })
     };
 
-    let pages: Vec<Result<OutputFile>> = (0..site.pages.len())
+    let pages: Vec<(Target, Result<OutputFile>)> = (0..site.pages.len())
         .into_par_iter()
+        .filter(|&i| wanted(Target::Page(i)))
         .map(|i| {
             let p = &site.pages[i];
             let template = p.meta.template.as_deref().unwrap_or("page.html");
-            render(template, &p.file, &p.path, "page", &views.page(i))
+            let file = render(template, &p.file, &p.path, "page", &views.page(i));
+            (Target::Page(i), file)
         })
         .collect();
-    let sections: Vec<Result<OutputFile>> = (0..site.sections.len())
+    let sections: Vec<(Target, Result<OutputFile>)> = (0..site.sections.len())
         .into_par_iter()
+        .filter(|&i| wanted(Target::Section(i)))
         .map(|i| {
             let s = &site.sections[i];
             let default = if i == 0 { "index.html" } else { "section.html" };
             let template = s.meta.template.as_deref().unwrap_or(default);
-            render(template, &s.file, &s.path, "section", &views.section(i))
+            let file = render(template, &s.file, &s.path, "section", &views.section(i));
+            (Target::Section(i), file)
         })
         .collect();
 
     let mut files = Vec::with_capacity(pages.len() + sections.len() + 1);
     let mut errors = Vec::new();
-    for r in pages.into_iter().chain(sections) {
+    for (target, r) in pages.into_iter().chain(sections) {
         match r {
-            Ok(f) => files.push(f),
+            Ok(f) => files.push((target, f)),
             Err(e) => errors.extend(e.diagnostics),
         }
     }
-    if templates.has("404.html") {
+    if templates.has("404.html") && wanted(Target::NotFound) {
         let mut cx = base.clone();
         cx.insert("current_path", "/404.html");
         cx.insert("current_url", &site.config.permalink("/404.html"));
         match templates.render("404.html", &cx) {
-            Ok(html) => files.push(OutputFile {
-                path: PathBuf::from("404.html"),
-                bytes: html.into_bytes(),
-            }),
+            Ok(html) => files.push((
+                Target::NotFound,
+                OutputFile {
+                    path: PathBuf::from("404.html"),
+                    bytes: html.into_bytes(),
+                },
+            )),
             Err(e) => errors.extend(e.diagnostics),
         }
     }
