@@ -1,10 +1,12 @@
 //! The `sourcebrief` command line.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use sourcebrief::config::Overrides;
+use sourcebrief::serve::{ServeOptions, Server};
 use sourcebrief::{BuildOptions, Diagnostic};
 
 /// A static-site generator for cited public briefings.
@@ -31,6 +33,30 @@ enum Command {
         /// Include pages marked `draft = true`.
         #[arg(long)]
         drafts: bool,
+    },
+    /// Build the site into memory, serve it on a loopback address, and
+    /// rebuild and reload the browser on every change.
+    Serve {
+        /// The site's folder (holds config.toml).
+        #[arg(long, short, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on. Anything but a loopback address makes
+        /// the preview, drafts included, readable from the network.
+        #[arg(long, short, default_value = "127.0.0.1")]
+        interface: IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Scan for changes instead of relying on the file system's events
+        /// (for network drives, some containers and virtual machines).
+        #[arg(long)]
+        poll: bool,
     },
     /// Create a new site in DIR that builds as it is.
     Init {
@@ -62,7 +88,32 @@ fn main() -> ExitCode {
                     println!("{}", report.summary());
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(&e, "Build failed", " The previous output, if any, is unchanged."),
+                Err(e) => fail(
+                    &e,
+                    "Build failed",
+                    " The previous output, if any, is unchanged.",
+                ),
+            }
+        }
+        Command::Serve {
+            root,
+            port,
+            interface,
+            open,
+            drafts,
+            poll,
+        } => {
+            let options = ServeOptions {
+                root,
+                interface,
+                port,
+                drafts,
+                poll,
+                open,
+            };
+            match Server::bind(options).and_then(Server::run) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e, "serve failed", ""),
             }
         }
         Command::Init { dir } => match sourcebrief::init::init(&dir) {
@@ -88,6 +139,9 @@ fn print_warnings(warnings: &[Diagnostic]) {
 fn fail(e: &sourcebrief::Error, what: &str, note: &str) -> ExitCode {
     eprintln!("{e}");
     let n = e.diagnostics.len();
-    eprintln!("\n{what}: {n} error{}.{note}", if n == 1 { "" } else { "s" });
+    eprintln!(
+        "\n{what}: {n} error{}.{note}",
+        if n == 1 { "" } else { "s" }
+    );
     ExitCode::FAILURE
 }

@@ -1,0 +1,826 @@
+//! Incremental rebuilds: the site is kept in memory with everything needed to
+//! redo only what a change touches.
+//!
+//! | change | what is redone |
+//! | --- | --- |
+//! | `config.toml` | everything |
+//! | `content/` | the content is read and resolved again (cheap); only the bodies whose text changed are rendered, and only the outputs [`dependents`] names go through the templates |
+//! | `templates/`, the theme | the templates are compiled again and every output rendered with the bodies and site already in memory |
+//! | `static/` | the copied files are listed again; only changed ones are read |
+//!
+//! A rebuild that fails changes nothing: the last good site stays, and the
+//! changes it was asked to handle stay pending for the next rebuild.
+//!
+//! The served site is a map from output path to bytes, built exactly as
+//! [`crate::output::write_atomically`] writes a folder: copies first (theme
+//! static, site static, content assets), then the rendered files; later
+//! entries win.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use rayon::prelude::*;
+
+use crate::build::{self, BuildOptions};
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::markdown::{Highlighter, Markdown, Rendered};
+use crate::output::{self, CopyFile};
+use crate::render::{self, Bodies, OutputFile, Target, Templates};
+use crate::serve::watch::Changes;
+use crate::site::Site;
+use crate::theme::Origin;
+
+/// The bytes of one served file.
+pub type Bytes = Arc<[u8]>;
+
+/// The whole served site: output path (`a/b/index.html`, `/` separators) →
+/// bytes.
+pub type SiteMap = HashMap<String, Bytes>;
+
+/// A templated output, named by what stays the same across rebuilds: the
+/// content file it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutputKey {
+    /// A page or section, by its file (`content/a.md`).
+    File(PathBuf),
+    /// `/404.html`.
+    NotFound,
+}
+
+impl OutputKey {
+    pub fn of(site: &Site, target: Target) -> Self {
+        match target {
+            Target::Page(i) => OutputKey::File(site.pages[i].file.rel.clone()),
+            Target::Section(i) => OutputKey::File(site.sections[i].file.rel.clone()),
+            Target::NotFound => OutputKey::NotFound,
+        }
+    }
+}
+
+/// What a content change makes stale, as decided by [`dependents`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dirty {
+    /// Every output must be rendered again (e.g. the main navigation changed).
+    pub all: bool,
+    /// Files whose Markdown must be rendered again although their own text is
+    /// unchanged (because it shows data of another file).
+    pub bodies: BTreeSet<PathBuf>,
+    /// Outputs that must go through their template again.
+    pub outputs: BTreeSet<OutputKey>,
+}
+
+impl Dirty {
+    pub fn output(&self, key: &OutputKey) -> bool {
+        self.all || self.outputs.contains(key)
+    }
+}
+
+/// The content files (pages and sections, by `rel`) whose text differs
+/// between `old` and `new`, or that are in only one of them (added, deleted,
+/// renamed, or turned into or out of drafts).
+pub fn changed_files(old: &Site, new: &Site) -> BTreeSet<PathBuf> {
+    let texts = |site: &Site| -> HashMap<PathBuf, Arc<str>> {
+        site.pages
+            .iter()
+            .map(|p| &p.file)
+            .chain(site.sections.iter().map(|s| &s.file))
+            .map(|f| (f.rel.clone(), f.text.clone()))
+            .collect()
+    };
+    let (a, b) = (texts(old), texts(new));
+    let mut changed = BTreeSet::new();
+    for (rel, text) in &a {
+        if b.get(rel).is_none_or(|t| t != text) {
+            changed.insert(rel.clone());
+        }
+    }
+    for rel in b.keys() {
+        if !a.contains_key(rel) {
+            changed.insert(rel.clone());
+        }
+    }
+    changed
+}
+
+/// **The dependency rules of the site**: which bodies and outputs of `new`
+/// must be rendered again after the content changed from `old` (same
+/// configuration and templates).
+///
+/// An output is stale when its own file changed, or when it shows data of a
+/// file that changed, or when its place in the site changed:
+///
+/// - a page shows its previous and next pages (title, path) and its
+///   ancestor sections;
+/// - a section lists its pages (title, description, dates, weight, word
+///   count, extra) and links its subsections and ancestors;
+/// - every output shows the main navigation (the home page and its direct
+///   subsections): when that changes, everything is stale.
+///
+/// Markdown passes that show data of other files (links to pages,
+/// citations of sources, glossary terms, entities) add their rules here:
+/// every file whose body refers to a changed file goes into
+/// [`Dirty::bodies`] and its output into [`Dirty::outputs`], and every
+/// collection page that lists a changed file into [`Dirty::outputs`].
+pub fn dependents(old: &Site, new: &Site) -> Dirty {
+    let changed = changed_files(old, new);
+    let mut dirty = Dirty::default();
+
+    // What a link to a page or section shows: its title and path.
+    type Link = (Option<String>, String);
+    let page_link = |site: &Site, i: usize| -> (PathBuf, Link) {
+        let p = &site.pages[i];
+        (p.file.rel.clone(), (p.meta.title.clone(), p.path.clone()))
+    };
+    let section_links = |site: &Site, list: &[usize]| -> Vec<(PathBuf, Link)> {
+        list.iter()
+            .map(|&i| {
+                let s = &site.sections[i];
+                (s.file.rel.clone(), (s.meta.title.clone(), s.path.clone()))
+            })
+            .collect()
+    };
+
+    // The main navigation, shown by every template.
+    let nav = |site: &Site| {
+        let mut list = vec![0];
+        list.extend(&site.home().subsections);
+        section_links(site, &list)
+    };
+    if nav(old) != nav(new) {
+        dirty.all = true;
+        return dirty;
+    }
+
+    let old_pages: HashMap<&Path, usize> = old
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.file.rel.as_path(), i))
+        .collect();
+    let old_sections: HashMap<&Path, usize> = old
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.file.rel.as_path(), i))
+        .collect();
+
+    for (i, page) in new.pages.iter().enumerate() {
+        let rel = &page.file.rel;
+        let stale = match old_pages.get(rel.as_path()) {
+            None => true,
+            Some(&o) => {
+                let before = &old.pages[o];
+                changed.contains(rel)
+                    || before.path != page.path
+                    || before.previous.map(|j| page_link(old, j))
+                        != page.previous.map(|j| page_link(new, j))
+                    || before.next.map(|j| page_link(old, j))
+                        != page.next.map(|j| page_link(new, j))
+                    || section_links(old, &old.section_chain(before.section))
+                        != section_links(new, &new.section_chain(page.section))
+            }
+        };
+        if stale {
+            dirty.outputs.insert(OutputKey::of(new, Target::Page(i)));
+        }
+    }
+
+    for (i, section) in new.sections.iter().enumerate() {
+        let rel = &section.file.rel;
+        let stale = match old_sections.get(rel.as_path()) {
+            None => true,
+            Some(&o) => {
+                let before = &old.sections[o];
+                let listed = |site: &Site, list: &[usize]| -> Vec<PathBuf> {
+                    list.iter()
+                        .map(|&j| site.pages[j].file.rel.clone())
+                        .collect()
+                };
+                let pages_now = listed(new, &section.pages);
+                changed.contains(rel)
+                    || before.path != section.path
+                    // A listing shows each page's summary (front matter and
+                    // word count): any change to a listed page counts.
+                    || listed(old, &before.pages) != pages_now
+                    || pages_now.iter().any(|r| changed.contains(r))
+                    || section_links(old, &before.subsections)
+                        != section_links(new, &section.subsections)
+                    || section_links(old, &old.section_chain(o))
+                        != section_links(new, &new.section_chain(i))
+            }
+        };
+        if stale {
+            dirty.outputs.insert(OutputKey::of(new, Target::Section(i)));
+        }
+    }
+    dirty
+}
+
+/// Size and modification time of a file: whether a copy must be read again.
+type Stamp = Option<(u64, SystemTime)>;
+
+fn stamp(path: &Path) -> Stamp {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+/// The last good build, with what an incremental rebuild reuses.
+struct Good {
+    site: Site,
+    templates: Templates,
+    markdown: Markdown,
+    bodies: Bodies,
+    /// Templated outputs: path in the output and bytes.
+    outputs: HashMap<OutputKey, (String, Bytes)>,
+    /// `highlight.css`.
+    highlight: Option<(String, Bytes)>,
+    /// Copied files: target path and bytes, in copy order.
+    copies: Vec<(String, Bytes)>,
+    /// Bytes of copied files read from disk, by source path.
+    copy_cache: HashMap<PathBuf, (Stamp, Bytes)>,
+}
+
+/// What a successful rebuild did.
+#[derive(Debug)]
+pub struct Outcome {
+    pub map: SiteMap,
+    /// Outputs that went through a template.
+    pub rendered: usize,
+    /// Bodies whose Markdown was rendered.
+    pub bodies: usize,
+    /// Copied files read from disk.
+    pub read: usize,
+    pub full: bool,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: std::time::Duration,
+}
+
+impl Outcome {
+    pub fn summary(&self) -> String {
+        format!(
+            "{} {} output{} ({} Markdown bod{}, {} file{} read) in {} ms",
+            if self.full { "Built" } else { "Rebuilt" },
+            self.rendered,
+            if self.rendered == 1 { "" } else { "s" },
+            self.bodies,
+            if self.bodies == 1 { "y" } else { "ies" },
+            self.read,
+            if self.read == 1 { "" } else { "s" },
+            self.elapsed.as_millis()
+        )
+    }
+}
+
+/// Owns the last good build and turns changes into new served sites.
+pub struct Builder {
+    options: BuildOptions,
+    good: Option<Good>,
+    /// Changes not yet built successfully.
+    pending: Changes,
+}
+
+impl Builder {
+    pub fn new(options: BuildOptions) -> Self {
+        Self {
+            options,
+            good: None,
+            pending: Changes::everything(),
+        }
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    /// The theme of the last good build (what the watcher classifies by).
+    pub fn theme(&self) -> Option<&str> {
+        self.good.as_ref().map(|g| g.site.config.theme.as_str())
+    }
+
+    /// Rebuilds what `changes` (and any changes of failed rebuilds before)
+    /// touch. On error the last good build is kept.
+    pub fn rebuild(&mut self, changes: Changes) -> Result<Outcome> {
+        let start = Instant::now();
+        self.pending.merge(changes);
+        let result = match self.good.as_mut() {
+            Some(good) if !self.pending.config => incremental(good, &self.pending),
+            _ => match full(&self.options) {
+                Ok((good, outcome)) => {
+                    self.good = Some(good);
+                    Ok(outcome)
+                }
+                Err(e) => Err(e),
+            },
+        };
+        let mut outcome = result?;
+        self.pending = Changes::default();
+        outcome.elapsed = start.elapsed();
+        Ok(outcome)
+    }
+}
+
+fn to_key(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+fn share(f: OutputFile) -> (String, Bytes) {
+    (to_key(&f.path), Bytes::from(f.bytes))
+}
+
+fn check_bodies(bodies: &Bodies, fresh: &[bool]) -> Result<Vec<Diagnostic>> {
+    let mut diags = Diagnostics::default();
+    let all = bodies.pages.iter().chain(&bodies.sections);
+    for (r, is_fresh) in all.zip(fresh) {
+        if *is_fresh {
+            diags.extend(r.diagnostics.iter().cloned());
+        }
+    }
+    diags.finish()
+}
+
+fn full(options: &BuildOptions) -> Result<(Good, Outcome)> {
+    let site = build::load_site(options)?;
+    let config = &site.config;
+    let templates = Templates::load(&config.root, &config.theme)?;
+    let markdown = Markdown::new(&config.markdown, Highlighter::new());
+    let bodies = render::render_markdown(&site, &markdown);
+    let n_bodies = bodies.pages.len() + bodies.sections.len();
+    let mut warnings = check_bodies(&bodies, &vec![true; n_bodies])?;
+    let outputs: HashMap<OutputKey, (String, Bytes)> =
+        render::render_targets(&site, &bodies, &templates, &|_| true)?
+            .into_iter()
+            .map(|(t, f)| (OutputKey::of(&site, t), share(f)))
+            .collect();
+    let highlight = highlight_css(&site)?;
+    let mut copy_cache = HashMap::new();
+    let (copies, read, copy_warnings) = read_copies(&site, &mut copy_cache, &BTreeSet::new())?;
+    warnings.extend(copy_warnings);
+    let good = Good {
+        site,
+        templates,
+        markdown,
+        bodies,
+        outputs,
+        highlight,
+        copies,
+        copy_cache,
+    };
+    let outcome = Outcome {
+        map: site_map(&good),
+        rendered: good.outputs.len(),
+        bodies: n_bodies,
+        read,
+        full: true,
+        warnings,
+        elapsed: Default::default(),
+    };
+    Ok((good, outcome))
+}
+
+fn highlight_css(site: &Site) -> Result<Option<(String, Bytes)>> {
+    let md = &site.config.markdown;
+    if !md.highlight_code {
+        return Ok(None);
+    }
+    let css = Highlighter::css(&md.highlight_theme, md.highlight_theme_dark.as_deref())
+        .map_err(Error::msg)?;
+    Ok(Some((
+        "highlight.css".into(),
+        Bytes::from(css.into_bytes()),
+    )))
+}
+
+/// The copied files (target path and bytes, in copy order), how many were
+/// read from disk, and the warnings of listing them.
+type Copies = (Vec<(String, Bytes)>, usize, Vec<Diagnostic>);
+
+/// Lists the copied files and reads those that are new, changed on disk, or
+/// named in `changed`; the others come from `cache`.
+fn read_copies(
+    site: &Site,
+    cache: &mut HashMap<PathBuf, (Stamp, Bytes)>,
+    changed: &BTreeSet<PathBuf>,
+) -> Result<Copies> {
+    let mut diags = Diagnostics::default();
+    let list: Vec<CopyFile> = build::copies(site, &mut diags)?;
+    let warnings = diags.finish()?;
+    let mut read = 0;
+    let mut out = Vec::with_capacity(list.len());
+    let mut seen = HashSet::new();
+    for c in list {
+        let bytes = match &c.from {
+            Origin::Embedded(b) => Bytes::from(*b),
+            Origin::Disk(p) => {
+                let now = stamp(p);
+                match cache.get(p) {
+                    Some((s, b)) if *s == now && now.is_some() && !changed.contains(p) => b.clone(),
+                    _ => {
+                        let b = Bytes::from(std::fs::read(p).map_err(|e| Error::io(&c.shown, e))?);
+                        read += 1;
+                        cache.insert(p.clone(), (now, b.clone()));
+                        b
+                    }
+                }
+            }
+        };
+        if let Origin::Disk(p) = &c.from {
+            seen.insert(p.clone());
+        }
+        out.push((to_key(&c.to), bytes));
+    }
+    cache.retain(|p, _| seen.contains(p));
+    Ok((out, read, warnings))
+}
+
+fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
+    let root = good.site.config.root.clone();
+    let templates = if changes.templates || changes.theme {
+        Some(Templates::load(&root, &good.site.config.theme)?)
+    } else {
+        None
+    };
+    let site = if changes.content {
+        let content = crate::content::load(&root)?;
+        Some(Site::resolve(good.site.config.clone(), content)?)
+    } else {
+        None
+    };
+
+    let mut warnings = Vec::new();
+    let mut n_bodies = 0;
+    // Bodies and the outputs to render.
+    let (bodies, dirty) = match &site {
+        None => (None, Dirty::default()),
+        Some(new) => {
+            let dirty = dependents(&good.site, new);
+            let (bodies, fresh) =
+                reuse_bodies(&good.site, &good.bodies, new, &dirty, &good.markdown);
+            n_bodies = fresh.iter().filter(|f| **f).count();
+            warnings.extend(check_bodies(&bodies, &fresh)?);
+            (Some(bodies), dirty)
+        }
+    };
+    let cur_site = site.as_ref().unwrap_or(&good.site);
+    let cur_bodies = bodies.as_ref().unwrap_or(&good.bodies);
+    let cur_templates = templates.as_ref().unwrap_or(&good.templates);
+    let all = templates.is_some() || dirty.all;
+    let mut rendered = 0;
+    let mut outputs = None;
+    if all || !dirty.outputs.is_empty() {
+        let wanted = |t: Target| all || dirty.output(&OutputKey::of(cur_site, t));
+        let fresh = render::render_targets(cur_site, cur_bodies, cur_templates, &wanted)?;
+        rendered = fresh.len();
+        let mut map: HashMap<OutputKey, (String, Bytes)> = fresh
+            .into_iter()
+            .map(|(t, f)| (OutputKey::of(cur_site, t), share(f)))
+            .collect();
+        if !all {
+            // Everything not rendered again is as it was.
+            for key in all_keys(cur_site, cur_templates) {
+                if !map.contains_key(&key)
+                    && let Some(v) = good.outputs.get(&key)
+                {
+                    map.insert(key, v.clone());
+                }
+            }
+        }
+        outputs = Some(map);
+    }
+
+    let mut copy_cache = None;
+    let mut copies = None;
+    let mut read = 0;
+    if site.is_some() || changes.theme || !changes.statics.is_empty() {
+        let mut cache = good.copy_cache.clone();
+        let (list, n, w) = read_copies(cur_site, &mut cache, &changes.paths)?;
+        read = n;
+        warnings.extend(w);
+        copies = Some(list);
+        copy_cache = Some(cache);
+    }
+
+    // Everything succeeded: commit.
+    if let Some(t) = templates {
+        good.templates = t;
+    }
+    if let Some(s) = site {
+        good.site = s;
+    }
+    if let Some(b) = bodies {
+        good.bodies = b;
+    }
+    if let Some(o) = outputs {
+        good.outputs = o;
+    }
+    if let Some(c) = copies {
+        good.copies = c;
+    }
+    if let Some(c) = copy_cache {
+        good.copy_cache = c;
+    }
+    Ok(Outcome {
+        map: site_map(good),
+        rendered,
+        bodies: n_bodies,
+        read,
+        full: false,
+        warnings,
+        elapsed: Default::default(),
+    })
+}
+
+/// Every templated output a site has, in render order.
+fn all_keys(site: &Site, templates: &Templates) -> Vec<OutputKey> {
+    let mut keys: Vec<OutputKey> = (0..site.pages.len())
+        .map(|i| OutputKey::of(site, Target::Page(i)))
+        .chain((0..site.sections.len()).map(|i| OutputKey::of(site, Target::Section(i))))
+        .collect();
+    if templates.has("404.html") {
+        keys.push(OutputKey::NotFound);
+    }
+    keys
+}
+
+/// The bodies of `new`: those whose file and text are unchanged and that
+/// [`dependents`] did not name come from `old`; the rest are rendered (in
+/// parallel). Also says, per body (pages, then sections), whether it was
+/// rendered now.
+fn reuse_bodies(
+    old: &Site,
+    old_bodies: &Bodies,
+    new: &Site,
+    dirty: &Dirty,
+    markdown: &Markdown,
+) -> (Bodies, Vec<bool>) {
+    let mut cache: HashMap<&Path, (&Arc<str>, &Rendered)> = HashMap::new();
+    for (p, r) in old.pages.iter().zip(&old_bodies.pages) {
+        cache.insert(&p.file.rel, (&p.file.text, r));
+    }
+    for (s, r) in old.sections.iter().zip(&old_bodies.sections) {
+        cache.insert(&s.file.rel, (&s.file.text, r));
+    }
+    let get = |file: &crate::content::SourceFile| -> (Rendered, bool) {
+        match cache.get(file.rel.as_path()) {
+            Some((text, r)) if **text == file.text && !dirty.bodies.contains(&file.rel) => {
+                ((*r).clone(), false)
+            }
+            _ => (markdown.render(file), true),
+        }
+    };
+    let pages: Vec<(Rendered, bool)> = new.pages.par_iter().map(|p| get(&p.file)).collect();
+    let sections: Vec<(Rendered, bool)> = new.sections.par_iter().map(|s| get(&s.file)).collect();
+    let fresh = pages.iter().chain(&sections).map(|(_, f)| *f).collect();
+    (
+        Bodies {
+            pages: pages.into_iter().map(|(r, _)| r).collect(),
+            sections: sections.into_iter().map(|(r, _)| r).collect(),
+        },
+        fresh,
+    )
+}
+
+/// The served site of a good build, layered as a build writes it.
+fn site_map(good: &Good) -> SiteMap {
+    let mut map = SiteMap::with_capacity(good.copies.len() + good.outputs.len() + 8);
+    for (path, bytes) in &good.copies {
+        map.insert(path.clone(), bytes.clone());
+    }
+    for key in all_keys(&good.site, &good.templates) {
+        if let Some((path, bytes)) = good.outputs.get(&key) {
+            map.insert(path.clone(), bytes.clone());
+        }
+    }
+    for f in output::site_files(&good.site) {
+        let (path, bytes) = share(f);
+        map.insert(path, bytes);
+    }
+    if let Some((path, bytes)) = &good.highlight {
+        map.insert(path.clone(), bytes.clone());
+    }
+    map
+}
+
+/// A site rendered from scratch by [`build::render`], as the same map: what
+/// `serve` must be serving after any sequence of edits.
+pub fn clean_site_map(options: &BuildOptions) -> Result<SiteMap> {
+    let rendition = build::render(options)?;
+    let mut map = SiteMap::new();
+    for c in &rendition.copies {
+        let bytes = match &c.from {
+            Origin::Embedded(b) => Bytes::from(*b),
+            Origin::Disk(p) => Bytes::from(std::fs::read(p).map_err(|e| Error::io(&c.shown, e))?),
+        };
+        map.insert(to_key(&c.to), bytes);
+    }
+    for f in rendition.files {
+        let (path, bytes) = share(f);
+        map.insert(path, bytes);
+    }
+    Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    /// A site from `(path, text)` files in a temporary folder.
+    fn site(files: &[(&str, &str)]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), "title = \"T\"\n").unwrap();
+        for (rel, text) in files {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        build::load_site(&BuildOptions {
+            root: dir.path().to_path_buf(),
+            overrides: Overrides::default(),
+        })
+        .unwrap()
+    }
+
+    fn page(title: &str, weight: i64, body: &str) -> String {
+        format!("+++\ntitle = \"{title}\"\nweight = {weight}\n+++\n{body}\n")
+    }
+
+    fn keys(d: &Dirty) -> Vec<String> {
+        d.outputs
+            .iter()
+            .map(|k| match k {
+                OutputKey::File(p) => p.display().to_string(),
+                OutputKey::NotFound => "404".into(),
+            })
+            .collect()
+    }
+
+    fn base() -> Vec<(&'static str, String)> {
+        vec![
+            ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n".into()),
+            ("content/b/_index.md", "+++\ntitle = \"B\"\n+++\n".into()),
+            ("content/b/one.md", page("One", 1, "one")),
+            ("content/b/two.md", page("Two", 2, "two")),
+            ("content/b/three.md", page("Three", 3, "three")),
+            ("content/b/four.md", page("Four", 4, "four")),
+            ("content/c/_index.md", "+++\ntitle = \"C\"\n+++\n".into()),
+            ("content/c/x.md", page("X", 1, "x")),
+        ]
+    }
+
+    fn with(changes: &[(&'static str, Option<String>)]) -> Site {
+        let mut files = base();
+        for (rel, text) in changes {
+            files.retain(|(r, _)| r != rel);
+            if let Some(t) = text {
+                files.push((rel, t.clone()));
+            }
+        }
+        let refs: Vec<(&str, &str)> = files.iter().map(|(r, t)| (*r, t.as_str())).collect();
+        site(&refs)
+    }
+
+    #[test]
+    fn nothing_changed_nothing_stale() {
+        let d = dependents(&with(&[]), &with(&[]));
+        assert_eq!(d, Dirty::default());
+    }
+
+    #[test]
+    fn body_edit_touches_the_page_and_its_section_listing() {
+        let d = dependents(
+            &with(&[]),
+            &with(&[("content/b/two.md", Some(page("Two", 2, "new text")))]),
+        );
+        assert!(!d.all);
+        // The neighbours show only its title and path, which did not change;
+        // the section lists its word count, which may have.
+        assert_eq!(keys(&d), ["content/b/_index.md", "content/b/two.md"]);
+    }
+
+    #[test]
+    fn title_edit_touches_the_neighbours_too() {
+        let d = dependents(
+            &with(&[]),
+            &with(&[("content/b/two.md", Some(page("Deux", 2, "two")))]),
+        );
+        assert_eq!(
+            keys(&d),
+            [
+                "content/b/_index.md",
+                "content/b/one.md",
+                "content/b/three.md",
+                "content/b/two.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn reordering_touches_every_page_whose_neighbours_moved() {
+        // `four` moves to the front: one, two, three, four → four, one, two,
+        // three. `two` keeps its neighbours.
+        let d = dependents(
+            &with(&[]),
+            &with(&[("content/b/four.md", Some(page("Four", 0, "four")))]),
+        );
+        assert_eq!(
+            keys(&d),
+            [
+                "content/b/_index.md",
+                "content/b/four.md",
+                "content/b/one.md",
+                "content/b/three.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn deleting_a_page_touches_its_former_neighbours() {
+        let d = dependents(&with(&[]), &with(&[("content/b/two.md", None)]));
+        assert_eq!(
+            keys(&d),
+            [
+                "content/b/_index.md",
+                "content/b/one.md",
+                "content/b/three.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn adding_and_moving_pages() {
+        let d = dependents(
+            &with(&[]),
+            &with(&[
+                ("content/c/x.md", None),
+                ("content/b/x.md", Some(page("X", 5, "x"))),
+            ]),
+        );
+        assert_eq!(
+            keys(&d),
+            [
+                "content/b/_index.md",
+                "content/b/four.md",
+                "content/b/x.md",
+                "content/c/_index.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn section_title_in_navigation_touches_everything() {
+        let d = dependents(
+            &with(&[]),
+            &with(&[(
+                "content/c/_index.md",
+                Some("+++\ntitle = \"Sea\"\n+++\n".into()),
+            )]),
+        );
+        assert!(d.all);
+    }
+
+    #[test]
+    fn nested_section_touches_its_subtree_and_parent() {
+        let mut files = base();
+        files.push(("content/b/d/_index.md", "+++\ntitle = \"D\"\n+++\n".into()));
+        files.push(("content/b/d/y.md", page("Y", 1, "y")));
+        let refs: Vec<(&str, &str)> = files.iter().map(|(r, t)| (*r, t.as_str())).collect();
+        let old = site(&refs);
+        let mut files2 = files.clone();
+        files2.retain(|(r, _)| *r != "content/b/d/_index.md");
+        files2.push((
+            "content/b/d/_index.md",
+            "+++\ntitle = \"Dee\"\n+++\n".into(),
+        ));
+        let refs: Vec<(&str, &str)> = files2.iter().map(|(r, t)| (*r, t.as_str())).collect();
+        let d = dependents(&old, &site(&refs));
+        assert!(!d.all);
+        assert_eq!(
+            keys(&d),
+            [
+                "content/b/_index.md",
+                "content/b/d/_index.md",
+                "content/b/d/y.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn changed_files_sees_edits_additions_and_deletions() {
+        let old = with(&[]);
+        let new = with(&[
+            ("content/b/one.md", Some(page("One", 1, "changed"))),
+            ("content/b/two.md", None),
+            ("content/b/five.md", Some(page("Five", 5, "five"))),
+        ]);
+        let c: Vec<String> = changed_files(&old, &new)
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        assert_eq!(
+            c,
+            ["content/b/five.md", "content/b/one.md", "content/b/two.md"]
+        );
+    }
+}
