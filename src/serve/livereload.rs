@@ -200,8 +200,10 @@ pub fn inject(html: &[u8], snapshot: &Snapshot) -> Vec<u8> {
             out.extend_from_slice(&html[i..]);
         }
         None => {
-            out.extend_from_slice(tags.as_bytes());
+            // No head to put them in (a fragment): at the end, where they
+            // do not push the page into quirks mode.
             out.extend_from_slice(html);
+            out.extend_from_slice(tags.as_bytes());
         }
     }
     if !snapshot.errors.is_empty() {

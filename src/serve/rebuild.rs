@@ -24,6 +24,7 @@ use std::time::{Instant, SystemTime};
 use rayon::prelude::*;
 
 use crate::build::{self, BuildOptions};
+use crate::content::{self, LoadCache};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::markdown::{Highlighter, Markdown, Rendered};
 use crate::output::{self, CopyFile};
@@ -64,6 +65,8 @@ impl OutputKey {
 pub struct Dirty {
     /// Every output must be rendered again (e.g. the main navigation changed).
     pub all: bool,
+    /// Every body must be rendered again as well.
+    pub all_bodies: bool,
     /// Files whose Markdown must be rendered again although their own text is
     /// unchanged (because it shows data of another file).
     pub bodies: BTreeSet<PathBuf>,
@@ -75,33 +78,54 @@ impl Dirty {
     pub fn output(&self, key: &OutputKey) -> bool {
         self.all || self.outputs.contains(key)
     }
+
+    pub fn body(&self, rel: &Path) -> bool {
+        self.all_bodies || self.bodies.contains(rel)
+    }
 }
 
 /// The content files (pages and sections, by `rel`) whose text differs
 /// between `old` and `new`, or that are in only one of them (added, deleted,
 /// renamed, or turned into or out of drafts).
 pub fn changed_files(old: &Site, new: &Site) -> BTreeSet<PathBuf> {
-    let texts = |site: &Site| -> HashMap<PathBuf, Arc<str>> {
+    fn texts(site: &Site) -> HashMap<&Path, &Arc<str>> {
         site.pages
             .iter()
             .map(|p| &p.file)
             .chain(site.sections.iter().map(|s| &s.file))
-            .map(|f| (f.rel.clone(), f.text.clone()))
+            .map(|f| (f.rel.as_path(), &f.text))
             .collect()
-    };
+    }
     let (a, b) = (texts(old), texts(new));
     let mut changed = BTreeSet::new();
     for (rel, text) in &a {
         if b.get(rel).is_none_or(|t| t != text) {
-            changed.insert(rel.clone());
+            changed.insert(rel.to_path_buf());
         }
     }
     for rel in b.keys() {
         if !a.contains_key(rel) {
-            changed.insert(rel.clone());
+            changed.insert(rel.to_path_buf());
         }
     }
     changed
+}
+
+/// Every file of the typed collections, with its text.
+fn collection_texts(site: &Site) -> Vec<(&Path, &str)> {
+    fn items<M>(
+        c: &crate::content::Collection<M>,
+    ) -> impl Iterator<Item = &crate::content::SourceFile> {
+        c.intro
+            .iter()
+            .map(|p| &p.file)
+            .chain(c.items.iter().map(|i| &i.parsed.file))
+    }
+    items(&site.glossary)
+        .chain(items(&site.entities))
+        .chain(items(&site.sources))
+        .map(|f| (f.rel.as_path(), &*f.text))
+        .collect()
 }
 
 /// **The dependency rules of the site**: which bodies and outputs of `new`
@@ -127,26 +151,48 @@ pub fn dependents(old: &Site, new: &Site) -> Dirty {
     let changed = changed_files(old, new);
     let mut dirty = Dirty::default();
 
+    // The typed collections (glossary, entities, sources) are data that
+    // Markdown passes and templates may show anywhere: until a finer rule
+    // says who shows which item, a change to one redoes everything.
+    if collection_texts(old) != collection_texts(new) {
+        dirty.all = true;
+        dirty.all_bodies = true;
+        return dirty;
+    }
+
     // What a link to a page or section shows: its title and path.
-    type Link = (Option<String>, String);
-    let page_link = |site: &Site, i: usize| -> (PathBuf, Link) {
+    type Link<'a> = (&'a Path, Option<&'a str>, &'a str);
+    fn page_link(site: &Site, i: usize) -> Link<'_> {
         let p = &site.pages[i];
-        (p.file.rel.clone(), (p.meta.title.clone(), p.path.clone()))
-    };
-    let section_links = |site: &Site, list: &[usize]| -> Vec<(PathBuf, Link)> {
+        (&p.file.rel, p.meta.title.as_deref(), &p.path)
+    }
+    fn section_links<'a>(site: &'a Site, list: &[usize]) -> Vec<Link<'a>> {
         list.iter()
             .map(|&i| {
                 let s = &site.sections[i];
-                (s.file.rel.clone(), (s.meta.title.clone(), s.path.clone()))
+                (
+                    s.file.rel.as_path(),
+                    s.meta.title.as_deref(),
+                    s.path.as_str(),
+                )
             })
             .collect()
-    };
+    }
+    // Every section's ancestors, as its pages and itself show them.
+    fn chains(site: &Site) -> Vec<Vec<Link<'_>>> {
+        (0..site.sections.len())
+            .map(|i| section_links(site, &site.section_chain(i)))
+            .collect()
+    }
 
     // The main navigation, shown by every template.
-    let nav = |site: &Site| {
+    let nav = |site: &Site| -> Vec<(Option<String>, String)> {
         let mut list = vec![0];
         list.extend(&site.home().subsections);
         section_links(site, &list)
+            .into_iter()
+            .map(|(_, t, p)| (t.map(str::to_string), p.to_string()))
+            .collect()
     };
     if nav(old) != nav(new) {
         dirty.all = true;
@@ -165,6 +211,7 @@ pub fn dependents(old: &Site, new: &Site) -> Dirty {
         .enumerate()
         .map(|(i, s)| (s.file.rel.as_path(), i))
         .collect();
+    let (old_chains, new_chains) = (chains(old), chains(new));
 
     for (i, page) in new.pages.iter().enumerate() {
         let rel = &page.file.rel;
@@ -178,8 +225,7 @@ pub fn dependents(old: &Site, new: &Site) -> Dirty {
                         != page.previous.map(|j| page_link(new, j))
                     || before.next.map(|j| page_link(old, j))
                         != page.next.map(|j| page_link(new, j))
-                    || section_links(old, &old.section_chain(before.section))
-                        != section_links(new, &new.section_chain(page.section))
+                    || old_chains[before.section] != new_chains[page.section]
             }
         };
         if stale {
@@ -207,8 +253,7 @@ pub fn dependents(old: &Site, new: &Site) -> Dirty {
                     || pages_now.iter().any(|r| changed.contains(r))
                     || section_links(old, &before.subsections)
                         != section_links(new, &section.subsections)
-                    || section_links(old, &old.section_chain(o))
-                        != section_links(new, &new.section_chain(i))
+                    || old_chains[o] != new_chains[i]
             }
         };
         if stale {
@@ -240,6 +285,8 @@ struct Good {
     copies: Vec<(String, Bytes)>,
     /// Bytes of copied files read from disk, by source path.
     copy_cache: HashMap<PathBuf, (Stamp, Bytes)>,
+    /// Parsed content files, re-read only when a change names them.
+    content_cache: LoadCache,
 }
 
 /// What a successful rebuild did.
@@ -341,7 +388,10 @@ fn check_bodies(bodies: &Bodies, fresh: &[bool]) -> Result<Vec<Diagnostic>> {
 }
 
 fn full(options: &BuildOptions) -> Result<(Good, Outcome)> {
-    let site = build::load_site(options)?;
+    let config = build::load_config(options)?;
+    let mut content_cache = LoadCache::default();
+    let content = content::load_cached(&config.root, &mut content_cache, &|_| true)?;
+    let site = Site::resolve(config, content)?;
     let config = &site.config;
     let templates = Templates::load(&config.root, &config.theme)?;
     let markdown = Markdown::new(&config.markdown, Highlighter::new());
@@ -366,6 +416,7 @@ fn full(options: &BuildOptions) -> Result<(Good, Outcome)> {
         highlight,
         copies,
         copy_cache,
+        content_cache,
     };
     let outcome = Outcome {
         map: site_map(&good),
@@ -442,7 +493,17 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
         None
     };
     let site = if changes.content {
-        let content = crate::content::load(&root)?;
+        // Only the files a change names (or a folder above them) are read
+        // again; the others come from the cache.
+        let content_dir = root.join("content");
+        let touched: HashSet<&Path> = changes.paths.iter().map(PathBuf::as_path).collect();
+        let stale = |rel: &Path| {
+            content_dir
+                .join(rel)
+                .ancestors()
+                .any(|a| touched.contains(a))
+        };
+        let content = content::load_cached(&root, &mut good.content_cache, &stale)?;
         Some(Site::resolve(good.site.config.clone(), content)?)
     } else {
         None
@@ -563,7 +624,7 @@ fn reuse_bodies(
     }
     let get = |file: &crate::content::SourceFile| -> (Rendered, bool) {
         match cache.get(file.rel.as_path()) {
-            Some((text, r)) if **text == file.text && !dirty.bodies.contains(&file.rel) => {
+            Some((text, r)) if **text == file.text && !dirty.body(&file.rel) => {
                 ((*r).clone(), false)
             }
             _ => (markdown.render(file), true),
@@ -804,6 +865,21 @@ mod tests {
                 "content/b/d/y.md"
             ]
         );
+    }
+
+    #[test]
+    fn collection_change_redoes_everything() {
+        let old = with(&[(
+            "content/glossary/apt.md",
+            Some("+++\nterm = \"APT\"\n+++\nA.\n".into()),
+        )]);
+        let new = with(&[(
+            "content/glossary/apt.md",
+            Some("+++\nterm = \"APT\"\n+++\nB.\n".into()),
+        )]);
+        let d = dependents(&old, &new);
+        assert!(d.all && d.all_bodies);
+        assert_eq!(dependents(&old, &old.clone()), Dirty::default());
     }
 
     #[test]

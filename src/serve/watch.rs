@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use notify::event::{EventKind, ModifyKind};
+use notify::event::{EventKind, MetadataKind, ModifyKind};
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{
     DebounceEventResult, Debouncer, FileIdMap, RecommendedCache, new_debouncer_opt,
@@ -71,12 +71,18 @@ pub fn classify(root: &Path, theme: &str, path: &Path) -> Option<ChangeKind> {
     }
 }
 
-/// Whether an event kind can change what the site renders: reads and
-/// metadata-only changes (permissions, access times) cannot.
+/// Whether an event kind can change what the site renders: reads, access
+/// times, permissions, owners and extended attributes cannot. (A new
+/// modification time can: the polling watcher reports writes that way.)
 pub fn is_relevant(kind: &EventKind) -> bool {
     match kind {
         EventKind::Access(_) => false,
-        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::AccessTime
+            | MetadataKind::Permissions
+            | MetadataKind::Ownership
+            | MetadataKind::Extended,
+        )) => false,
         EventKind::Any
         | EventKind::Create(_)
         | EventKind::Modify(_)
@@ -134,6 +140,12 @@ impl Changes {
             }
             self.paths.insert(path.clone());
         }
+    }
+
+    /// The watcher may have missed events (its queue overflowed, or it
+    /// reported an error): rebuild everything from the files.
+    pub fn rescan(&mut self) {
+        self.config = true;
     }
 
     /// Adds `other` to these changes (a rebuild that failed leaves its
@@ -202,7 +214,12 @@ impl Watcher {
     pub fn new(root: &Path, poll: bool, events: Sender<DebounceEventResult>) -> Result<Self> {
         let err = |e: notify::Error| Error::msg(format!("cannot watch {}: {e}", root.display()));
         let inner = if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            // Modification times have a resolution of a second when
+            // polled: compare contents, or two saves within a second look
+            // like one.
+            let config = notify::Config::default()
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
             Inner::Poll(
                 new_debouncer_opt(DEBOUNCE, None, events, FileIdMap::new(), config).map_err(err)?,
             )
@@ -267,7 +284,7 @@ impl Watcher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{AccessKind, CreateKind, DataChange, MetadataKind, RemoveKind, RenameMode};
+    use notify::event::{AccessKind, CreateKind, DataChange, RemoveKind, RenameMode};
 
     fn root() -> PathBuf {
         PathBuf::from("/site")
@@ -356,6 +373,12 @@ mod tests {
             ),
         ]);
         assert!(c.is_empty());
+        // The polling watcher reports a write as a new modification time.
+        let c = changes(&[(
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)),
+            &["content/a.md"],
+        )]);
+        assert!(c.content);
     }
 
     #[test]

@@ -169,3 +169,16 @@ fn a_burst_of_files_makes_one_rebuild() {
     }
     assert_eq!(rebuilds(&s), before + 1, "{}", s.log());
 }
+
+#[test]
+fn the_polling_watcher_sees_edits_too() {
+    let s = Served::start("serve-basic", &["--poll"]);
+    s.wait_for_text("/about/", "The about page.");
+    s.atomic_write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\nSeen by polling.\n",
+    );
+    s.wait_for_text("/about/", "Seen by polling.");
+    s.remove("content/notes/third.md");
+    s.wait_for_404("/notes/third/");
+}
