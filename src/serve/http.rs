@@ -18,9 +18,10 @@
 //! - no CORS headers; `X-Content-Type-Options: nosniff`; a `Content-Type`
 //!   for every file; the site's own 404 page for misses.
 
-use std::io::Cursor;
-use std::net::IpAddr;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, TcpListener, TcpStream};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::serve::livereload::{self, Shared, Snapshot};
 use crate::serve::rebuild::Bytes;
@@ -248,13 +249,17 @@ pub fn route(
     target: &str,
     headers: &[(String, String)],
 ) -> Route {
-    let mut reply = answer(access, snapshot, method, target, headers);
-    if let Route::Reply(r) = &mut reply {
-        r.headers.push(("X-Content-Type-Options", "nosniff".into()));
-        r.headers.push(("Cache-Control", "no-store".into()));
-        r.headers.push(("Server", "sourcebrief".into()));
+    match answer(access, snapshot, method, target, headers) {
+        Route::Reply(r) => Route::Reply(with_common_headers(r)),
+        Route::Events => Route::Events,
     }
-    reply
+}
+
+fn with_common_headers(mut r: Reply) -> Reply {
+    r.headers.push(("X-Content-Type-Options", "nosniff".into()));
+    r.headers.push(("Cache-Control", "no-store".into()));
+    r.headers.push(("Server", "sourcebrief".into()));
+    r
 }
 
 fn answer(
@@ -356,55 +361,223 @@ fn not_found(snapshot: &Snapshot) -> Reply {
     }
 }
 
-/// Answers requests from `server` until it is unblocked, one thread per
-/// request (event streams stay open for as long as their page).
-pub fn run(server: Arc<tiny_http::Server>, shared: Arc<Shared>, access: Access) {
-    for request in server.incoming_requests() {
+/// How long a connection may stay idle (or take to send a request head).
+const IDLE: Duration = Duration::from_secs(30);
+/// The largest request head accepted.
+const MAX_HEAD: usize = 16 * 1024;
+const MAX_HEADERS: usize = 100;
+
+/// Answers connections on `listener` forever, one thread per connection
+/// (an event stream stays open for as long as its page).
+pub fn run(listener: TcpListener, shared: Arc<Shared>, access: Access) {
+    for stream in listener.incoming() {
+        let stream = match stream {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("warning: cannot accept a connection: {e}");
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+        };
         let shared = Arc::clone(&shared);
         let access = access.clone();
         let spawned = std::thread::Builder::new()
             .name("sourcebrief-http".into())
-            .spawn(move || handle(request, &shared, &access));
+            .spawn(move || connection(stream, &shared, &access));
         if let Err(e) = spawned {
-            eprintln!("warning: cannot answer a request: {e}");
+            eprintln!("warning: cannot answer a connection: {e}");
         }
     }
 }
 
-fn handle(request: tiny_http::Request, shared: &Shared, access: &Access) {
-    let headers: Vec<(String, String)> = request
-        .headers()
-        .iter()
-        .map(|h| {
-            (
-                h.field.as_str().as_str().to_string(),
-                h.value.as_str().to_string(),
-            )
-        })
-        .collect();
-    let method = request.method().as_str().to_string();
-    let snapshot = shared.snapshot();
-    match route(access, &snapshot, &method, request.url(), &headers) {
-        Route::Events => {
-            drop(snapshot);
-            let mut out = request.into_writer();
-            shared.stream_events(&mut *out);
+/// A parsed request head.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Head {
+    pub method: String,
+    pub target: String,
+    /// `(1, 0)` or `(1, 1)`.
+    pub version: (u8, u8),
+    pub headers: Vec<(String, String)>,
+}
+
+impl Head {
+    /// Whether the connection can carry another request after this one.
+    fn keep_alive(&self) -> bool {
+        let connection = header(&self.headers, "connection").map(str::to_ascii_lowercase);
+        let has_body = header(&self.headers, "transfer-encoding").is_some()
+            || header(&self.headers, "content-length").is_some_and(|l| l.trim() != "0");
+        if has_body {
+            // The body is never read: close rather than parse it as a request.
+            return false;
         }
-        Route::Reply(reply) => {
-            let len = reply.body.len();
-            let headers = reply
-                .headers
-                .iter()
-                .filter_map(|(n, v)| tiny_http::Header::from_bytes(n.as_bytes(), v.as_bytes()).ok())
-                .collect();
-            let response = tiny_http::Response::new(
-                tiny_http::StatusCode(reply.status),
-                headers,
-                Cursor::new(reply.body),
-                Some(len),
-                None,
-            );
-            let _ = request.respond(response);
+        match (self.version, connection.as_deref()) {
+            (_, Some(c)) if c.contains("close") => false,
+            ((1, 0), Some(c)) => c.contains("keep-alive"),
+            ((1, 0), None) => false,
+            _ => true,
+        }
+    }
+}
+
+/// Parses a request head (without the blank line that ends it). `None` if
+/// it is not a well-formed HTTP/1.x request head.
+pub fn parse_head(text: &str) -> Option<Head> {
+    let mut lines = text.split("\r\n");
+    let request_line = lines.next()?;
+    let mut parts = request_line.split(' ');
+    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some()
+        || method.is_empty()
+        || !method.bytes().all(|b| b.is_ascii_uppercase())
+        || target.is_empty()
+        || target.bytes().any(|b| b.is_ascii_control() || b == b' ')
+    {
+        return None;
+    }
+    let version = match version {
+        "HTTP/1.1" => (1, 1),
+        "HTTP/1.0" => (1, 0),
+        _ => return None,
+    };
+    let mut headers = Vec::new();
+    for line in lines {
+        let (name, value) = line.split_once(':')?;
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+            || value.bytes().any(|b| b.is_ascii_control() && b != b'\t')
+        {
+            return None;
+        }
+        headers.push((name.to_string(), value.trim().to_string()));
+        if headers.len() > MAX_HEADERS {
+            return None;
+        }
+    }
+    // More than one Host is ambiguous.
+    if headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("host"))
+        .count()
+        > 1
+    {
+        return None;
+    }
+    Some(Head {
+        method: method.to_string(),
+        target: target.to_string(),
+        version,
+        headers,
+    })
+}
+
+/// Reads one request head; `Ok(None)` when the client closed the
+/// connection before starting one.
+fn read_head(reader: &mut impl BufRead) -> std::io::Result<Option<Result<Head, ()>>> {
+    let mut head = Vec::new();
+    loop {
+        let before = head.len();
+        let n = reader
+            .take((MAX_HEAD + 1 - head.len()) as u64)
+            .read_until(b'\n', &mut head)?;
+        if n == 0 {
+            return Ok(if head.is_empty() { None } else { Some(Err(())) });
+        }
+        if head.len() > MAX_HEAD {
+            return Ok(Some(Err(())));
+        }
+        let line = &head[before..];
+        if line == b"\r\n" || line == b"\n" {
+            if before == 0 {
+                // Blank lines before a request are allowed (RFC 9112 2.2).
+                head.clear();
+                continue;
+            }
+            head.truncate(before);
+            break;
+        }
+    }
+    let Ok(text) = String::from_utf8(head) else {
+        return Ok(Some(Err(())));
+    };
+    let text = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    Ok(Some(parse_head(text.trim_end_matches("\r\n")).ok_or(())))
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "",
+    }
+}
+
+/// Writes `reply` as an HTTP/1.1 response.
+fn write_reply(
+    out: &mut impl Write,
+    reply: &Reply,
+    head_only: bool,
+    close: bool,
+) -> std::io::Result<()> {
+    let mut text = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
+    for (name, value) in &reply.headers {
+        text.push_str(&format!("{name}: {value}\r\n"));
+    }
+    text.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
+    if close {
+        text.push_str("Connection: close\r\n");
+    }
+    text.push_str("\r\n");
+    out.write_all(text.as_bytes())?;
+    if !head_only {
+        out.write_all(&reply.body)?;
+    }
+    out.flush()
+}
+
+/// Answers the requests of one connection until it closes.
+fn connection(stream: TcpStream, shared: &Shared, access: &Access) {
+    let _ = stream.set_read_timeout(Some(IDLE));
+    let _ = stream.set_nodelay(true);
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(read_half);
+    let mut out = std::io::BufWriter::new(stream);
+    loop {
+        let head = match read_head(&mut reader) {
+            Ok(Some(Ok(head))) => head,
+            Ok(Some(Err(()))) => {
+                let _ = write_reply(
+                    &mut out,
+                    &with_common_headers(Reply::text(400, "400 Bad Request")),
+                    false,
+                    true,
+                );
+                return;
+            }
+            // Closed, idle for too long, or broken.
+            Ok(None) | Err(_) => return,
+        };
+        let keep_alive = head.keep_alive();
+        let snapshot = shared.snapshot();
+        match route(access, &snapshot, &head.method, &head.target, &head.headers) {
+            Route::Events => {
+                drop(snapshot);
+                shared.stream_events(&mut out);
+                return;
+            }
+            Route::Reply(reply) => {
+                let head_only = head.method == "HEAD";
+                if write_reply(&mut out, &reply, head_only, !keep_alive).is_err() || !keep_alive {
+                    return;
+                }
+            }
         }
     }
 }
@@ -584,6 +757,44 @@ mod tests {
         };
         assert_eq!(r.status, 404);
         assert!(String::from_utf8_lossy(&r.body).contains("missing"));
+    }
+
+    #[test]
+    fn request_heads() {
+        let h = parse_head("GET /a?b HTTP/1.1\r\nHost: localhost:1\r\nX-A:  v ").unwrap();
+        assert_eq!(h.method, "GET");
+        assert_eq!(h.target, "/a?b");
+        assert_eq!(h.version, (1, 1));
+        assert_eq!(h.headers[1], ("X-A".to_string(), "v".to_string()));
+        assert!(h.keep_alive());
+        let h = parse_head("GET / HTTP/1.0\r\nHost: x").unwrap();
+        assert!(!h.keep_alive());
+        let h = parse_head("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5").unwrap();
+        assert!(!h.keep_alive());
+        for bad in [
+            "GET / HTTP/2.0",
+            "GET  / HTTP/1.1",
+            "GET / HTTP/1.1 extra",
+            "get / HTTP/1.1",
+            "GET / HTTP/1.1\r\nNo colon",
+            "GET / HTTP/1.1\r\nBad Name: x",
+            "GET / HTTP/1.1\r\nHost: a\r\nHost: b",
+            "GET /\u{7f} HTTP/1.1",
+        ] {
+            assert_eq!(parse_head(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn reads_heads_from_a_stream() {
+        let mut input: &[u8] = b"\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\nHost: y\n\n";
+        let a = read_head(&mut input).unwrap().unwrap().unwrap();
+        assert_eq!(a.target, "/");
+        let b = read_head(&mut input).unwrap().unwrap().unwrap();
+        assert_eq!((b.target.as_str(), b.headers[0].1.as_str()), ("/b", "y"));
+        assert!(read_head(&mut input).unwrap().is_none());
+        let huge = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD));
+        assert!(matches!(read_head(&mut huge.as_bytes()), Ok(Some(Err(())))));
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub mod livereload;
 pub mod rebuild;
 pub mod watch;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc;
@@ -63,7 +63,7 @@ pub struct Server {
     options: ServeOptions,
     /// The site's root, absolute (as the watcher reports paths).
     root: PathBuf,
-    http: Arc<tiny_http::Server>,
+    listener: Option<TcpListener>,
     addr: SocketAddr,
     shared: Arc<Shared>,
     builder: Builder,
@@ -78,12 +78,11 @@ impl Server {
     /// port chosen by the system when `port` is 0).
     pub fn bind(options: ServeOptions) -> Result<Self> {
         let wanted = SocketAddr::new(options.interface, options.port);
-        let http = tiny_http::Server::http(wanted)
+        let listener = TcpListener::bind(wanted)
             .map_err(|e| Error::msg(format!("cannot listen on {wanted}: {e}")))?;
-        let addr = http
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| Error::msg("the server has no IP address"))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::msg(format!("cannot listen on {wanted}: {e}")))?;
         let root = std::path::absolute(&options.root).map_err(|e| Error::io(&options.root, e))?;
         let build = BuildOptions {
             root: options.root.clone(),
@@ -98,7 +97,7 @@ impl Server {
         Ok(Self {
             options,
             root,
-            http: Arc::new(http),
+            listener: Some(listener),
             addr,
             shared: Arc::new(Shared::default()),
             builder: Builder::new(build),
@@ -145,11 +144,11 @@ impl Server {
             interface: self.addr.ip(),
             port: self.addr.port(),
         };
-        {
-            let (http, shared) = (Arc::clone(&self.http), Arc::clone(&self.shared));
+        if let Some(listener) = self.listener.take() {
+            let shared = Arc::clone(&self.shared);
             std::thread::Builder::new()
                 .name("sourcebrief-accept".into())
-                .spawn(move || http::run(http, shared, access))
+                .spawn(move || http::run(listener, shared, access))
                 .map_err(|e| Error::msg(format!("cannot start the server: {e}")))?;
         }
         let url = self.url();
@@ -164,13 +163,17 @@ impl Server {
             let mut add = |batch: notify_debouncer_full::DebounceEventResult| match batch {
                 Ok(events) => {
                     for e in events {
+                        if e.event.need_rescan() {
+                            changes.rescan();
+                        }
                         changes.add_event(&root, &theme, &e.event.kind, &e.event.paths);
                     }
                 }
                 Err(errors) => {
                     for e in errors {
-                        eprintln!("warning: file watcher: {e}");
+                        eprintln!("warning: file watcher: {e}; rebuilding everything");
                     }
+                    changes.rescan();
                 }
             };
             add(batch);
@@ -185,7 +188,6 @@ impl Server {
             }
             self.rebuild(changes);
         }
-        self.http.unblock();
         Ok(())
     }
 

@@ -80,3 +80,13 @@ export function check(condition, message) {
     throw new Error(message);
   }
 }
+
+/// Records the requests of `page` that have not finished, for error messages:
+/// `pending()` lists their URLs.
+export function trackRequests(page) {
+  const open = new Map();
+  page.on("request", (r) => open.set(r, Date.now()));
+  page.on("requestfinished", (r) => open.delete(r));
+  page.on("requestfailed", (r) => open.delete(r));
+  return () => [...open.entries()].map(([r, t]) => `${r.method()} ${r.url()} (${Date.now() - t} ms)`);
+}

@@ -9,7 +9,7 @@
 // scroll). Prints "ok" and exits 0 on success.
 
 import { readFileSync, writeFileSync } from "node:fs";
-import { check, enforceCsp, launch } from "./lib.mjs";
+import { check, enforceCsp, launch, trackRequests } from "./lib.mjs";
 
 const [url, file] = process.argv.slice(2);
 if (!url || !file) {
@@ -23,7 +23,10 @@ try {
   const page = await browser.newPage();
   page.setDefaultTimeout(TIMEOUT);
   const violations = await enforceCsp(page);
-  await page.goto(url);
+  const pending = trackRequests(page);
+  await page.goto(url).catch((e) => {
+    throw new Error(`${e.message}\nrequests not finished:\n${pending().join("\n")}`);
+  });
   await page.waitForSelector('html[data-sourcebrief-live="connected"]');
 
   // A mark that only a reload clears, and a scroll position to keep.

@@ -257,3 +257,55 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[test]
+fn idle_connections_do_not_hold_up_requests() {
+    let s = Served::start("serve-basic", &[]);
+    // Browsers open connections ahead of need and keep them idle.
+    let idle: Vec<std::net::TcpStream> = (0..12)
+        .map(|_| std::net::TcpStream::connect(s.addr).unwrap())
+        .collect();
+    let start = std::time::Instant::now();
+    assert_eq!(s.get("/about/").status, 200);
+    assert!(start.elapsed() < std::time::Duration::from_secs(2));
+    drop(idle);
+}
+
+#[test]
+fn keep_alive_serves_several_requests_on_one_connection() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let s = Served::start("serve-basic", &[]);
+    let mut stream = std::net::TcpStream::connect(s.addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let host = s.host();
+    write!(
+        stream,
+        "GET /app.css HTTP/1.1\r\nHost: {host}\r\n\r\nGET /data/info.txt HTTP/1.1\r\nHost: {host}\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut bodies = Vec::new();
+    for _ in 0..2 {
+        let mut len = 0;
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length: ") {
+                len = v.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0; len];
+        reader.read_exact(&mut body).unwrap();
+        bodies.push(String::from_utf8(body).unwrap());
+    }
+    assert!(bodies[0].contains("#123"), "{bodies:?}");
+    assert_eq!(bodies[1], "version 1\n");
+}
