@@ -146,7 +146,8 @@ pub fn load(root: &Path) -> Result<Content> {
 /// path relative to `content/`.
 #[derive(Default)]
 pub struct LoadCache {
-    files: std::collections::HashMap<PathBuf, Loaded>,
+    /// By the bytes of the path (hashing a `Path` walks its components).
+    files: std::collections::HashMap<std::ffi::OsString, Loaded>,
 }
 
 /// Loads and validates `root/content` like [`load`], but takes every file
@@ -211,7 +212,7 @@ pub fn load_cached(
             let hit = if stale(&rel) {
                 None
             } else {
-                cached.remove(&rel)
+                cached.remove(rel.as_os_str())
             };
             (rel, kind, hit)
         })
@@ -228,7 +229,7 @@ pub fn load_cached(
         .collect();
     for (rel, loaded) in results {
         if let Ok(l) = &loaded {
-            cache.files.insert(rel, l.clone());
+            cache.files.insert(rel.into_os_string(), l.clone());
         }
         match diags.take(loaded) {
             Some(Loaded::Page(p)) => content.pages.push(p),

@@ -320,11 +320,13 @@ fn answer(
     } else {
         path.clone()
     };
-    match snapshot.map.get(&key) {
+    match snapshot.map.get(key.as_str()) {
         Some(bytes) => Route::Reply(file_reply(200, &key, bytes, snapshot)),
         None if !path.is_empty()
             && !path.ends_with('/')
-            && snapshot.map.contains_key(&format!("{path}/index.html")) =>
+            && snapshot
+                .map
+                .contains_key(format!("{path}/index.html").as_str()) =>
         {
             let query = target.find('?').map(|i| &target[i..]).unwrap_or("");
             let mut r = Reply::text(301, "301 Moved Permanently");

@@ -71,7 +71,7 @@ pub struct Server {
 
 /// How long to wait after a batch of events for more of the same burst
 /// (`git checkout`, a folder copied in), so that it makes one rebuild.
-const SETTLE: Duration = Duration::from_millis(40);
+const SETTLE: Duration = Duration::from_millis(30);
 
 impl Server {
     /// Binds the HTTP server. The address it reports is the one bound (the

@@ -17,6 +17,7 @@
 //! entries win.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
@@ -38,27 +39,10 @@ pub type Bytes = Arc<[u8]>;
 
 /// The whole served site: output path (`a/b/index.html`, `/` separators) →
 /// bytes.
-pub type SiteMap = HashMap<String, Bytes>;
+pub type SiteMap = HashMap<Arc<str>, Bytes>;
 
-/// A templated output, named by what stays the same across rebuilds: the
-/// content file it comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OutputKey {
-    /// A page or section, by its file (`content/a.md`).
-    File(PathBuf),
-    /// `/404.html`.
-    NotFound,
-}
-
-impl OutputKey {
-    pub fn of(site: &Site, target: Target) -> Self {
-        match target {
-            Target::Page(i) => OutputKey::File(site.pages[i].file.rel.clone()),
-            Target::Section(i) => OutputKey::File(site.sections[i].file.rel.clone()),
-            Target::NotFound => OutputKey::NotFound,
-        }
-    }
-}
+/// An output file in memory: its path in the output and its bytes.
+type Out = (Arc<str>, Bytes);
 
 /// What a content change makes stale, as decided by [`dependents`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,13 +54,20 @@ pub struct Dirty {
     /// Files whose Markdown must be rendered again although their own text is
     /// unchanged (because it shows data of another file).
     pub bodies: BTreeSet<PathBuf>,
-    /// Outputs that must go through their template again.
-    pub outputs: BTreeSet<OutputKey>,
+    /// Pages and sections (by file) whose output must go through its
+    /// template again. (The 404 page shows only the navigation: it is
+    /// rendered again with [`Dirty::all`].)
+    pub outputs: BTreeSet<PathBuf>,
 }
 
 impl Dirty {
-    pub fn output(&self, key: &OutputKey) -> bool {
-        self.all || self.outputs.contains(key)
+    pub fn output(&self, site: &Site, target: Target) -> bool {
+        self.all
+            || match target {
+                Target::Page(i) => self.outputs.contains(&site.pages[i].file.rel),
+                Target::Section(i) => self.outputs.contains(&site.sections[i].file.rel),
+                Target::NotFound => false,
+            }
     }
 
     pub fn body(&self, rel: &Path) -> bool {
@@ -88,24 +79,24 @@ impl Dirty {
 /// between `old` and `new`, or that are in only one of them (added, deleted,
 /// renamed, or turned into or out of drafts).
 pub fn changed_files(old: &Site, new: &Site) -> BTreeSet<PathBuf> {
-    fn texts(site: &Site) -> HashMap<&Path, &Arc<str>> {
+    fn texts(site: &Site) -> HashMap<&OsStr, &Arc<str>> {
         site.pages
             .iter()
             .map(|p| &p.file)
             .chain(site.sections.iter().map(|s| &s.file))
-            .map(|f| (f.rel.as_path(), &f.text))
+            .map(|f| (f.rel.as_os_str(), &f.text))
             .collect()
     }
     let (a, b) = (texts(old), texts(new));
     let mut changed = BTreeSet::new();
     for (rel, text) in &a {
         if b.get(rel).is_none_or(|t| t != text) {
-            changed.insert(rel.to_path_buf());
+            changed.insert(PathBuf::from(rel));
         }
     }
     for rel in b.keys() {
         if !a.contains_key(rel) {
-            changed.insert(rel.to_path_buf());
+            changed.insert(PathBuf::from(rel));
         }
     }
     changed
@@ -148,7 +139,9 @@ fn collection_texts(site: &Site) -> Vec<(&Path, &str)> {
 /// [`Dirty::bodies`] and its output into [`Dirty::outputs`], and every
 /// collection page that lists a changed file into [`Dirty::outputs`].
 pub fn dependents(old: &Site, new: &Site) -> Dirty {
-    let changed = changed_files(old, new);
+    let changed_set = changed_files(old, new);
+    let changed_bytes: HashSet<&OsStr> = changed_set.iter().map(|p| p.as_os_str()).collect();
+    let changed = |rel: &Path| changed_bytes.contains(rel.as_os_str());
     let mut dirty = Dirty::default();
 
     // The typed collections (glossary, entities, sources) are data that
@@ -199,27 +192,28 @@ pub fn dependents(old: &Site, new: &Site) -> Dirty {
         return dirty;
     }
 
-    let old_pages: HashMap<&Path, usize> = old
+    // (Keyed by the path's bytes: hashing a `Path` walks its components.)
+    let old_pages: HashMap<&OsStr, usize> = old
         .pages
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.file.rel.as_path(), i))
+        .map(|(i, p)| (p.file.rel.as_os_str(), i))
         .collect();
-    let old_sections: HashMap<&Path, usize> = old
+    let old_sections: HashMap<&OsStr, usize> = old
         .sections
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.file.rel.as_path(), i))
+        .map(|(i, s)| (s.file.rel.as_os_str(), i))
         .collect();
     let (old_chains, new_chains) = (chains(old), chains(new));
 
-    for (i, page) in new.pages.iter().enumerate() {
+    for page in &new.pages {
         let rel = &page.file.rel;
-        let stale = match old_pages.get(rel.as_path()) {
+        let stale = match old_pages.get(rel.as_os_str()) {
             None => true,
             Some(&o) => {
                 let before = &old.pages[o];
-                changed.contains(rel)
+                changed(rel)
                     || before.path != page.path
                     || before.previous.map(|j| page_link(old, j))
                         != page.previous.map(|j| page_link(new, j))
@@ -229,35 +223,36 @@ pub fn dependents(old: &Site, new: &Site) -> Dirty {
             }
         };
         if stale {
-            dirty.outputs.insert(OutputKey::of(new, Target::Page(i)));
+            dirty.outputs.insert(rel.clone());
         }
     }
 
     for (i, section) in new.sections.iter().enumerate() {
         let rel = &section.file.rel;
-        let stale = match old_sections.get(rel.as_path()) {
+        let stale = match old_sections.get(rel.as_os_str()) {
             None => true,
             Some(&o) => {
                 let before = &old.sections[o];
-                let listed = |site: &Site, list: &[usize]| -> Vec<PathBuf> {
+                fn listed<'s>(
+                    site: &'s Site,
+                    list: &'s [usize],
+                ) -> impl Iterator<Item = &'s OsStr> {
                     list.iter()
-                        .map(|&j| site.pages[j].file.rel.clone())
-                        .collect()
-                };
-                let pages_now = listed(new, &section.pages);
-                changed.contains(rel)
+                        .map(move |&j| site.pages[j].file.rel.as_os_str())
+                }
+                changed(rel)
                     || before.path != section.path
                     // A listing shows each page's summary (front matter and
                     // word count): any change to a listed page counts.
-                    || listed(old, &before.pages) != pages_now
-                    || pages_now.iter().any(|r| changed.contains(r))
+                    || !listed(old, &before.pages).eq(listed(new, &section.pages))
+                    || section.pages.iter().any(|&j| changed(&new.pages[j].file.rel))
                     || section_links(old, &before.subsections)
                         != section_links(new, &section.subsections)
                     || old_chains[o] != new_chains[i]
             }
         };
         if stale {
-            dirty.outputs.insert(OutputKey::of(new, Target::Section(i)));
+            dirty.outputs.insert(rel.clone());
         }
     }
     dirty
@@ -277,12 +272,12 @@ struct Good {
     templates: Templates,
     markdown: Markdown,
     bodies: Bodies,
-    /// Templated outputs: path in the output and bytes.
-    outputs: HashMap<OutputKey, (String, Bytes)>,
+    /// Templated outputs.
+    outputs: Outputs,
     /// `highlight.css`.
-    highlight: Option<(String, Bytes)>,
+    highlight: Option<Out>,
     /// Copied files: target path and bytes, in copy order.
-    copies: Vec<(String, Bytes)>,
+    copies: Vec<Out>,
     /// Bytes of copied files read from disk, by source path.
     copy_cache: HashMap<PathBuf, (Stamp, Bytes)>,
     /// Parsed content files, re-read only when a change names them.
@@ -368,12 +363,56 @@ impl Builder {
     }
 }
 
-fn to_key(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+fn to_key(path: &Path) -> Arc<str> {
+    Arc::from(path.to_string_lossy().replace('\\', "/"))
 }
 
-fn share(f: OutputFile) -> (String, Bytes) {
+fn share(f: OutputFile) -> Out {
     (to_key(&f.path), Bytes::from(f.bytes))
+}
+
+/// The templated outputs of a site, by the file they come from.
+#[derive(Default, Clone)]
+struct Outputs {
+    files: HashMap<OsString, Out>,
+    not_found: Option<Out>,
+}
+
+impl Outputs {
+    fn get(&self, site: &Site, target: Target) -> Option<&Out> {
+        match target {
+            Target::Page(i) => self.files.get(site.pages[i].file.rel.as_os_str()),
+            Target::Section(i) => self.files.get(site.sections[i].file.rel.as_os_str()),
+            Target::NotFound => self.not_found.as_ref(),
+        }
+    }
+
+    fn insert(&mut self, site: &Site, target: Target, out: Out) {
+        let rel = match target {
+            Target::Page(i) => &site.pages[i].file.rel,
+            Target::Section(i) => &site.sections[i].file.rel,
+            Target::NotFound => {
+                self.not_found = Some(out);
+                return;
+            }
+        };
+        self.files.insert(rel.clone().into_os_string(), out);
+    }
+
+    fn len(&self) -> usize {
+        self.files.len() + usize::from(self.not_found.is_some())
+    }
+
+    /// Forgets the outputs of files `site` no longer has.
+    fn retain_site(&mut self, site: &Site) {
+        let live: HashSet<&OsStr> = site
+            .pages
+            .iter()
+            .map(|p| p.file.rel.as_os_str())
+            .chain(site.sections.iter().map(|s| s.file.rel.as_os_str()))
+            .collect();
+        self.files.retain(|k, _| live.contains(k.as_os_str()));
+    }
 }
 
 fn check_bodies(bodies: &Bodies, fresh: &[bool]) -> Result<Vec<Diagnostic>> {
@@ -398,11 +437,10 @@ fn full(options: &BuildOptions) -> Result<(Good, Outcome)> {
     let bodies = render::render_markdown(&site, &markdown);
     let n_bodies = bodies.pages.len() + bodies.sections.len();
     let mut warnings = check_bodies(&bodies, &vec![true; n_bodies])?;
-    let outputs: HashMap<OutputKey, (String, Bytes)> =
-        render::render_targets(&site, &bodies, &templates, &|_| true)?
-            .into_iter()
-            .map(|(t, f)| (OutputKey::of(&site, t), share(f)))
-            .collect();
+    let mut outputs = Outputs::default();
+    for (t, f) in render::render_targets(&site, &bodies, &templates, &|_| true)? {
+        outputs.insert(&site, t, share(f));
+    }
     let highlight = highlight_css(&site)?;
     let mut copy_cache = HashMap::new();
     let (copies, read, copy_warnings) = read_copies(&site, &mut copy_cache, &BTreeSet::new())?;
@@ -430,7 +468,7 @@ fn full(options: &BuildOptions) -> Result<(Good, Outcome)> {
     Ok((good, outcome))
 }
 
-fn highlight_css(site: &Site) -> Result<Option<(String, Bytes)>> {
+fn highlight_css(site: &Site) -> Result<Option<Out>> {
     let md = &site.config.markdown;
     if !md.highlight_code {
         return Ok(None);
@@ -445,7 +483,7 @@ fn highlight_css(site: &Site) -> Result<Option<(String, Bytes)>> {
 
 /// The copied files (target path and bytes, in copy order), how many were
 /// read from disk, and the warnings of listing them.
-type Copies = (Vec<(String, Bytes)>, usize, Vec<Diagnostic>);
+type Copies = (Vec<Out>, usize, Vec<Diagnostic>);
 
 /// Lists the copied files and reads those that are new, changed on disk, or
 /// named in `changed`; the others come from `cache`.
@@ -496,12 +534,12 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
         // Only the files a change names (or a folder above them) are read
         // again; the others come from the cache.
         let content_dir = root.join("content");
-        let touched: HashSet<&Path> = changes.paths.iter().map(PathBuf::as_path).collect();
+        let touched: HashSet<&OsStr> = changes.paths.iter().map(|p| p.as_os_str()).collect();
         let stale = |rel: &Path| {
             content_dir
                 .join(rel)
                 .ancestors()
-                .any(|a| touched.contains(a))
+                .any(|a| touched.contains(a.as_os_str()))
         };
         let content = content::load_cached(&root, &mut good.content_cache, &stale)?;
         Some(Site::resolve(good.site.config.clone(), content)?)
@@ -527,28 +565,13 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
     let cur_bodies = bodies.as_ref().unwrap_or(&good.bodies);
     let cur_templates = templates.as_ref().unwrap_or(&good.templates);
     let all = templates.is_some() || dirty.all;
-    let mut rendered = 0;
-    let mut outputs = None;
-    if all || !dirty.outputs.is_empty() {
-        let wanted = |t: Target| all || dirty.output(&OutputKey::of(cur_site, t));
-        let fresh = render::render_targets(cur_site, cur_bodies, cur_templates, &wanted)?;
-        rendered = fresh.len();
-        let mut map: HashMap<OutputKey, (String, Bytes)> = fresh
-            .into_iter()
-            .map(|(t, f)| (OutputKey::of(cur_site, t), share(f)))
-            .collect();
-        if !all {
-            // Everything not rendered again is as it was.
-            for key in all_keys(cur_site, cur_templates) {
-                if !map.contains_key(&key)
-                    && let Some(v) = good.outputs.get(&key)
-                {
-                    map.insert(key, v.clone());
-                }
-            }
-        }
-        outputs = Some(map);
-    }
+    let wanted = |t: Target| all || dirty.output(cur_site, t);
+    let fresh = if all || !dirty.outputs.is_empty() {
+        render::render_targets(cur_site, cur_bodies, cur_templates, &wanted)?
+    } else {
+        Vec::new()
+    };
+    let rendered = fresh.len();
 
     let mut copy_cache = None;
     let mut copies = None;
@@ -563,17 +586,24 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
     }
 
     // Everything succeeded: commit.
+    let site_changed = site.is_some();
     if let Some(t) = templates {
         good.templates = t;
     }
     if let Some(s) = site {
-        good.site = s;
+        drop_later(std::mem::replace(&mut good.site, s));
     }
     if let Some(b) = bodies {
-        good.bodies = b;
+        drop_later(std::mem::replace(&mut good.bodies, b));
     }
-    if let Some(o) = outputs {
-        good.outputs = o;
+    if all {
+        good.outputs = Outputs::default();
+    }
+    for (t, f) in fresh {
+        good.outputs.insert(&good.site, t, share(f));
+    }
+    if site_changed {
+        good.outputs.retain_site(&good.site);
     }
     if let Some(c) = copies {
         good.copies = c;
@@ -592,16 +622,20 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
     })
 }
 
-/// Every templated output a site has, in render order.
-fn all_keys(site: &Site, templates: &Templates) -> Vec<OutputKey> {
-    let mut keys: Vec<OutputKey> = (0..site.pages.len())
-        .map(|i| OutputKey::of(site, Target::Page(i)))
-        .chain((0..site.sections.len()).map(|i| OutputKey::of(site, Target::Section(i))))
-        .collect();
-    if templates.has("404.html") {
-        keys.push(OutputKey::NotFound);
+/// Frees a large value on another thread, off the path to serving.
+fn drop_later<T: Send + 'static>(value: T) {
+    if let Err(e) = std::thread::Builder::new().spawn(move || drop(value)) {
+        // No thread to be had: the value was dropped with the error.
+        eprintln!("warning: {e}");
     }
-    keys
+}
+
+/// Every templated output a site has, in render order.
+fn targets(site: &Site, templates: &Templates) -> impl Iterator<Item = Target> {
+    (0..site.pages.len())
+        .map(Target::Page)
+        .chain((0..site.sections.len()).map(Target::Section))
+        .chain(templates.has("404.html").then_some(Target::NotFound))
 }
 
 /// The bodies of `new`: those whose file and text are unchanged and that
@@ -615,15 +649,15 @@ fn reuse_bodies(
     dirty: &Dirty,
     markdown: &Markdown,
 ) -> (Bodies, Vec<bool>) {
-    let mut cache: HashMap<&Path, (&Arc<str>, &Rendered)> = HashMap::new();
+    let mut cache: HashMap<&OsStr, (&Arc<str>, &Rendered)> = HashMap::new();
     for (p, r) in old.pages.iter().zip(&old_bodies.pages) {
-        cache.insert(&p.file.rel, (&p.file.text, r));
+        cache.insert(p.file.rel.as_os_str(), (&p.file.text, r));
     }
     for (s, r) in old.sections.iter().zip(&old_bodies.sections) {
-        cache.insert(&s.file.rel, (&s.file.text, r));
+        cache.insert(s.file.rel.as_os_str(), (&s.file.text, r));
     }
     let get = |file: &crate::content::SourceFile| -> (Rendered, bool) {
-        match cache.get(file.rel.as_path()) {
+        match cache.get(file.rel.as_os_str()) {
             Some((text, r)) if **text == file.text && !dirty.body(&file.rel) => {
                 ((*r).clone(), false)
             }
@@ -648,8 +682,8 @@ fn site_map(good: &Good) -> SiteMap {
     for (path, bytes) in &good.copies {
         map.insert(path.clone(), bytes.clone());
     }
-    for key in all_keys(&good.site, &good.templates) {
-        if let Some((path, bytes)) = good.outputs.get(&key) {
+    for t in targets(&good.site, &good.templates) {
+        if let Some((path, bytes)) = good.outputs.get(&good.site, t) {
             map.insert(path.clone(), bytes.clone());
         }
     }
@@ -708,13 +742,7 @@ mod tests {
     }
 
     fn keys(d: &Dirty) -> Vec<String> {
-        d.outputs
-            .iter()
-            .map(|k| match k {
-                OutputKey::File(p) => p.display().to_string(),
-                OutputKey::NotFound => "404".into(),
-            })
-            .collect()
+        d.outputs.iter().map(|p| p.display().to_string()).collect()
     }
 
     fn base() -> Vec<(&'static str, String)> {

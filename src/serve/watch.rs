@@ -202,7 +202,7 @@ impl Inner {
 }
 
 /// How long the debouncer waits for a burst of events to end.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
 /// How often the polling watcher scans the site.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 

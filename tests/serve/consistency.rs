@@ -17,10 +17,10 @@ fn assert_converges(s: &Served, seen: &mut BTreeSet<String>, step: &str) {
     loop {
         let clean = clean_site_map(&s.build_options())
             .unwrap_or_else(|e| panic!("{step}: the clean build failed:\n{e}"));
-        seen.extend(clean.keys().cloned());
+        seen.extend(clean.keys().map(|k| k.to_string()));
         let mismatch = seen.iter().find_map(|path| {
             let r = s.get(&format!("/{path}"));
-            match clean.get(path) {
+            match clean.get(path.as_str()) {
                 Some(_) if r.status != 200 => Some(format!("{path}: status {}", r.status)),
                 Some(bytes) if r.built_body() != **bytes => Some(format!(
                     "{path}: served\n{}\n--- but a clean build has ---\n{}",
