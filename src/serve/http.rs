@@ -368,6 +368,8 @@ const IDLE: Duration = Duration::from_secs(30);
 /// The largest request head accepted.
 const MAX_HEAD: usize = 16 * 1024;
 const MAX_HEADERS: usize = 100;
+/// The largest request body read (and thrown away) before answering.
+const MAX_BODY_DRAINED: u64 = 64 * 1024;
 
 /// Answers connections on `listener` forever, one thread per connection
 /// (an event stream stays open for as long as its page).
@@ -566,6 +568,15 @@ fn connection(stream: TcpStream, shared: &Shared, access: &Access) {
             // Closed, idle for too long, or broken.
             Ok(None) | Err(_) => return,
         };
+        // No request here has a use for a body; read a small one away so
+        // that the answer is not lost to a reset (the connection then
+        // closes: `keep_alive` is false for any request with a body).
+        if let Some(len) = header(&head.headers, "content-length")
+            .and_then(|l| l.trim().parse::<u64>().ok())
+            .filter(|&l| l > 0 && l <= MAX_BODY_DRAINED)
+        {
+            let _ = std::io::copy(&mut (&mut reader).take(len), &mut std::io::sink());
+        }
         let keep_alive = head.keep_alive();
         let snapshot = shared.snapshot();
         match route(access, &snapshot, &head.method, &head.target, &head.headers) {

@@ -139,6 +139,11 @@ fn only_get_and_head() {
         assert_eq!(r.header("allow"), Some("GET, HEAD"), "{method}");
         assert!(r.header("access-control-allow-origin").is_none());
     }
+    // A form post with a body still gets its answer.
+    let r = s.request(&format!(
+        "POST /about/ HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 11\r\n\r\nfield=value"
+    ));
+    assert_eq!(r.status, 405);
     let head = raw_request(
         s.addr,
         &format!("HEAD /about/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
