@@ -129,10 +129,14 @@ impl Server {
     /// Builds the site, answers requests, and rebuilds on every change until
     /// the watcher stops.
     pub fn run(mut self) -> Result<()> {
-        if self.addr.ip().is_unspecified() {
+        let ip = self.addr.ip();
+        if ip.is_unspecified() {
             eprintln!(
-                "WARNING: serving on every network interface ({}): anyone who can reach this machine can read the site, drafts included. Use --interface 127.0.0.1 unless you mean it.",
-                self.addr.ip()
+                "\nWARNING: serving on EVERY network interface ({ip}): anyone who can reach this machine can read the site, drafts included. Use --interface 127.0.0.1 unless you mean it.\n"
+            );
+        } else if !ip.is_loopback() {
+            eprintln!(
+                "\nWARNING: serving on {ip}, which is not a loopback address: others on that network can read the site, drafts included.\n"
             );
         }
         let root = self.root.clone();
@@ -152,7 +156,15 @@ impl Server {
                 .map_err(|e| Error::msg(format!("cannot start the server: {e}")))?;
         }
         let url = self.url();
-        println!("Serving {} at {url} (Ctrl-C to stop)", root.display());
+        if self.addr.ip().is_unspecified() {
+            println!(
+                "Serving {} at {url} (listening on {}, every interface; Ctrl-C to stop)",
+                root.display(),
+                self.addr
+            );
+        } else {
+            println!("Serving {} at {url} (Ctrl-C to stop)", root.display());
+        }
         if self.options.open {
             open_browser(&url);
         }
