@@ -182,3 +182,38 @@ fn the_polling_watcher_sees_edits_too() {
     s.remove("content/notes/third.md");
     s.wait_for_404("/notes/third/");
 }
+
+#[test]
+fn content_assets_are_served_and_updated() {
+    let s = Served::start("serve-basic", &[]);
+    s.wait_for_text("/notes/diagram/box.svg", "<rect");
+    s.write(
+        "content/notes/diagram/box.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>\n",
+    );
+    let r = s.wait_for_text("/notes/diagram/box.svg", "<circle");
+    assert_eq!(r.header("content-type"), Some("image/svg+xml"));
+    // Only the asset was read; no page was rendered.
+    assert!(
+        last_rebuild(&s).starts_with("Rebuilt 0 outputs (0 Markdown bodies, 1 file read)"),
+        "{}",
+        s.log()
+    );
+}
+
+#[test]
+fn drafts_are_served_only_with_the_flag() {
+    let draft = "+++\ntitle = \"Draft\"\ndraft = true\n+++\nNot yet.\n";
+    let without = Served::start("serve-basic", &[]);
+    without.write("content/draft.md", draft);
+    without.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\nAfter the draft.\n",
+    );
+    without.wait_for_text("/about/", "After the draft.");
+    assert_eq!(without.get("/draft/").status, 404);
+
+    let with = Served::start("serve-basic", &["--drafts"]);
+    with.write("content/draft.md", draft);
+    with.wait_for_text("/draft/", "Not yet.");
+}
