@@ -123,3 +123,85 @@ fn served_site_equals_a_clean_build_after_every_edit() {
     );
     assert_converges(&s, &mut seen, "after a failed rebuild");
 }
+
+/// Runs git in the site's folder.
+fn git(s: &Served, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args(args)
+        .current_dir(&s.root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn rebuilds(s: &Served) -> usize {
+    s.log()
+        .lines()
+        .filter(|l| l.starts_with("Rebuilt ") || l.starts_with("Built "))
+        .count()
+}
+
+#[test]
+fn git_checkout_of_another_branch_is_one_rebuild() {
+    if std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("\n=== SKIP: git is not installed ===\n");
+        return;
+    }
+    let s = Served::start("serve-basic", &[]);
+    let mut seen = BTreeSet::new();
+    git(&s, &["init", "-q", "-b", "main"]);
+    git(&s, &["add", "-A"]);
+    git(&s, &["commit", "-qm", "main"]);
+    git(&s, &["checkout", "-qb", "other"]);
+    for i in 0..40 {
+        s.write(
+            &format!("content/notes/extra-{i:02}.md"),
+            &format!(
+                "+++\ntitle = \"Extra {i}\"\nweight = {}\n+++\nExtra page {i}.\n",
+                10 + i
+            ),
+        );
+    }
+    s.remove("content/notes/third.md");
+    s.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\nOn the other branch.\n",
+    );
+    s.write("static/app.css", "body { color: #abc; }\n");
+    git(&s, &["add", "-A"]);
+    git(&s, &["commit", "-qm", "other"]);
+    assert_converges(&s, &mut seen, "on the other branch");
+
+    for (branch, marker) in [
+        ("main", "The about page."),
+        ("other", "On the other branch."),
+    ] {
+        s.wait_for_text(
+            "/about/",
+            if branch == "main" {
+                "On the other branch."
+            } else {
+                "The about page."
+            },
+        );
+        let before = rebuilds(&s);
+        git(&s, &["checkout", "-q", branch]);
+        s.wait_for_text("/about/", marker);
+        assert_converges(&s, &mut seen, &format!("after checking out {branch}"));
+        assert_eq!(
+            rebuilds(&s),
+            before + 1,
+            "checkout of {branch}:\n{}",
+            s.log()
+        );
+    }
+}
