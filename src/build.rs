@@ -198,32 +198,45 @@ fn asset_hashes(
     copies: &[CopyFile],
     generated: &[OutputFile],
 ) -> Result<std::collections::BTreeMap<String, String>> {
-    let mut hashes = std::collections::BTreeMap::new();
+    let mut read = Vec::with_capacity(copies.len());
     for c in copies {
-        if c.to.starts_with("..") {
-            continue;
-        }
         let bytes = match &c.from {
             theme::Origin::Disk(p) => {
                 std::fs::read(p).map_err(|e| crate::error::Error::io(&c.shown, e))?
             }
             theme::Origin::Embedded(b) => b.to_vec(),
         };
-        hashes.insert(key_of(&c.to), crate::text::short_hash(&bytes));
+        read.push((output_key(&c.to), bytes));
     }
-    for f in generated {
-        hashes.insert(key_of(&f.path), crate::text::short_hash(&f.bytes));
-    }
-    Ok(hashes)
+    Ok(hash_assets(
+        read.iter().map(|(k, b)| (k.clone(), b.as_slice())).chain(
+            generated
+                .iter()
+                .map(|f| (output_key(&f.path), f.bytes.as_slice())),
+        ),
+    ))
 }
 
-fn key_of(p: &Path) -> String {
+/// The `assets` map of templates: output path → short content hash. Later
+/// entries win, as when writing.
+pub fn hash_assets<'a>(
+    files: impl IntoIterator<Item = (String, &'a [u8])>,
+) -> std::collections::BTreeMap<String, String> {
+    files
+        .into_iter()
+        .map(|(k, b)| (k, crate::text::short_hash(b)))
+        .collect()
+}
+
+/// An output path with `/` separators, as templates and URLs name it.
+pub fn output_key(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
 /// Theme static files, then the site's `static/` (the site wins), then the
-/// assets that sit beside content files.
-fn copies(site: &Site, diags: &mut Diagnostics) -> Result<Vec<CopyFile>> {
+/// assets that sit beside content files. Later entries win over earlier ones
+/// with the same target.
+pub fn copies(site: &Site, diags: &mut Diagnostics) -> Result<Vec<CopyFile>> {
     let root = &site.config.root;
     let mut copies = Vec::new();
     for f in theme::files(root, &site.config.theme)? {

@@ -9,7 +9,8 @@
 //! 4. *render templates* — [`render`], Tera templates compiled once;
 //! 5. *write* — [`output`], into a staging folder swapped in atomically.
 //!
-//! [`build`] runs the stages in order.
+//! [`build`] runs the stages in order; [`serve`] keeps them in memory and
+//! reruns what each change of the inputs touches.
 
 pub mod anchors;
 pub mod build;
@@ -22,6 +23,7 @@ pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod text;
 pub mod theme;

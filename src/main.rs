@@ -1,10 +1,12 @@
 //! The `sourcebrief` command line.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use sourcebrief::config::Overrides;
+use sourcebrief::serve::{ServeOptions, Server};
 use sourcebrief::{BuildOptions, Diagnostic};
 
 /// A static-site generator for cited public briefings.
@@ -46,6 +48,30 @@ enum Command {
         /// Seconds allowed for each external link.
         #[arg(long, default_value_t = 10)]
         timeout: u64,
+    },
+    /// Build the site into memory, serve it on a loopback address, and
+    /// rebuild and reload the browser on every change.
+    Serve {
+        /// The site's folder (holds config.toml).
+        #[arg(long, short, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on. Anything but a loopback address makes
+        /// the preview, drafts included, readable from the network.
+        #[arg(long, short, default_value = "127.0.0.1")]
+        interface: IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Scan for changes instead of relying on the file system's events
+        /// (for network drives, some containers and virtual machines).
+        #[arg(long)]
+        poll: bool,
     },
     /// Create a new site in DIR that builds as it is.
     Init {
@@ -119,6 +145,27 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
+            }
+        }
+        Command::Serve {
+            root,
+            port,
+            interface,
+            open,
+            drafts,
+            poll,
+        } => {
+            let options = ServeOptions {
+                root,
+                interface,
+                port,
+                drafts,
+                poll,
+                open,
+            };
+            match Server::bind(options).and_then(Server::run) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e, "serve failed", ""),
             }
         }
         Command::Init { dir } => match sourcebrief::init::init(&dir) {

@@ -139,6 +139,28 @@ enum Kind {
 
 /// Loads and validates `root/content`.
 pub fn load(root: &Path) -> Result<Content> {
+    load_cached(root, &mut LoadCache::default(), &|_| true)
+}
+
+/// Parsed content files kept from one load to the next (for `serve`), by
+/// path relative to `content/`.
+#[derive(Default)]
+pub struct LoadCache {
+    /// By the bytes of the path (hashing a `Path` walks its components).
+    files: std::collections::HashMap<std::ffi::OsString, Loaded>,
+}
+
+/// Loads and validates `root/content` like [`load`], but takes every file
+/// for which `stale` (given its path relative to `content/`) is false from
+/// `cache` instead of reading it, when it is there; then keeps this load's
+/// files in `cache`. The folder is always walked again, so added, deleted
+/// and renamed files are seen; `stale` must hold for every file whose text
+/// may have changed.
+pub fn load_cached(
+    root: &Path,
+    cache: &mut LoadCache,
+    stale: &(dyn Fn(&Path) -> bool + Sync),
+) -> Result<Content> {
     let content_dir = root.join("content");
     let mut content = Content::default();
     if !content_dir.is_dir() {
@@ -183,11 +205,32 @@ pub fn load(root: &Path) -> Result<Content> {
         }
     }
 
-    let results: Vec<Result<Loaded>> = markdown
-        .into_par_iter()
-        .map(|(rel, kind)| load_file(root, &rel, kind))
+    let mut cached = std::mem::take(&mut cache.files);
+    let slots: Vec<(PathBuf, Kind, Option<Loaded>)> = markdown
+        .into_iter()
+        .map(|(rel, kind)| {
+            let hit = if stale(&rel) {
+                None
+            } else {
+                cached.remove(rel.as_os_str())
+            };
+            (rel, kind, hit)
+        })
         .collect();
-    for loaded in results {
+    let results: Vec<(PathBuf, Result<Loaded>)> = slots
+        .into_par_iter()
+        .map(|(rel, kind, hit)| {
+            let loaded = match hit {
+                Some(l) => Ok(l),
+                None => load_file(root, &rel, kind),
+            };
+            (rel, loaded)
+        })
+        .collect();
+    for (rel, loaded) in results {
+        if let Ok(l) = &loaded {
+            cache.files.insert(rel.into_os_string(), l.clone());
+        }
         match diags.take(loaded) {
             Some(Loaded::Page(p)) => content.pages.push(p),
             Some(Loaded::Section(s)) => content.sections.push(s),
@@ -207,6 +250,7 @@ pub fn load(root: &Path) -> Result<Content> {
     diags.finish().map(|_| content)
 }
 
+#[derive(Clone)]
 enum Loaded {
     Page(ContentPage),
     Section(ContentPage),

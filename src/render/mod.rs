@@ -100,6 +100,15 @@ impl Bodies {
 }
 
 impl Bodies {
+    /// How many bodies there are (the length of the fresh flags `serve` keeps).
+    pub fn diagnostics_len(&self) -> usize {
+        self.pages.len()
+            + self.sections.len()
+            + self.sources.len()
+            + self.glossary.len()
+            + self.entities.len()
+    }
+
     /// Every diagnostic the Markdown passes reported.
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         self.pages
@@ -214,13 +223,44 @@ pub fn file_for_path(path: &str) -> PathBuf {
     }
 }
 
-/// Renders every page, section and the 404 page through the templates.
+/// One templated output of a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// `site.pages[i]`.
+    Page(usize),
+    /// `site.sections[i]`.
+    Section(usize),
+    /// `/sources/<id>/` of `site.sources.items[i]`.
+    Source(usize),
+    /// `/entities/<id>/` of `site.entities.items[i]`.
+    Entity(usize),
+    /// The index page of a collection: `glossary`, `entities` or `sources`.
+    Index(&'static str),
+    /// `/404.html`.
+    NotFound,
+}
+
+/// Renders every output of the site through the templates.
 pub fn render_templates(
     site: &Site,
     bodies: &Bodies,
     templates: &Templates,
     assets: &std::collections::BTreeMap<String, String>,
 ) -> Result<Vec<OutputFile>> {
+    let files = render_targets(site, bodies, templates, assets, &|_| true)?;
+    Ok(files.into_iter().map(|(_, f)| f).collect())
+}
+
+/// Renders the outputs for which `wanted` holds (all of `bodies` must be
+/// there: listings and reverse indexes read every body), in the order pages,
+/// sections, sources, entities, collection indexes, 404 page.
+pub fn render_targets(
+    site: &Site,
+    bodies: &Bodies,
+    templates: &Templates,
+    assets: &std::collections::BTreeMap<String, String>,
+    wanted: &(dyn Fn(Target) -> bool + Sync),
+) -> Result<Vec<(Target, OutputFile)>> {
     let docs = bodies.documents(site);
     let claims = sources::reverse_index(site, &docs);
     let term_pages = views::term_pages(site, &docs);
@@ -273,84 +313,92 @@ pub fn render_templates(
         })
     };
 
-    let pages: Vec<Result<OutputFile>> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| {
-            let p = &site.pages[i];
-            let template = p.meta.template.as_deref().unwrap_or("page.html");
-            render(template, &p.file, &p.path, "page", &views.page(i))
-        })
+    let mut targets: Vec<Target> = (0..site.pages.len())
+        .map(Target::Page)
+        .chain((0..site.sections.len()).map(Target::Section))
+        .chain((0..site.sources.items.len()).map(Target::Source))
+        .chain((0..site.entities.items.len()).map(Target::Entity))
         .collect();
-    let sections: Vec<Result<OutputFile>> = (0..site.sections.len())
+    for (name, has) in [
+        (
+            "entities",
+            !site.entities.items.is_empty() || site.entities.intro.is_some(),
+        ),
+        (
+            "glossary",
+            !site.glossary.items.is_empty() || site.glossary.intro.is_some(),
+        ),
+        (
+            "sources",
+            !site.sources.items.is_empty() || site.sources.intro.is_some(),
+        ),
+    ] {
+        if has {
+            targets.push(Target::Index(name));
+        }
+    }
+    targets.retain(|&t| wanted(t));
+
+    let rendered: Vec<(Target, Result<OutputFile>)> = targets
         .into_par_iter()
-        .map(|i| {
-            let s = &site.sections[i];
-            let default = if i == 0 { "index.html" } else { "section.html" };
-            let template = s.meta.template.as_deref().unwrap_or(default);
-            render(template, &s.file, &s.path, "section", &views.section(i))
+        .map(|t| {
+            let file = match t {
+                Target::Page(i) => {
+                    let p = &site.pages[i];
+                    let template = p.meta.template.as_deref().unwrap_or("page.html");
+                    render(template, &p.file, &p.path, "page", &views.page(i))
+                }
+                Target::Section(i) => {
+                    let s = &site.sections[i];
+                    let default = if i == 0 { "index.html" } else { "section.html" };
+                    let template = s.meta.template.as_deref().unwrap_or(default);
+                    render(template, &s.file, &s.path, "section", &views.section(i))
+                }
+                Target::Source(i) => {
+                    let item = &site.sources.items[i];
+                    let path = collection_path("sources", Some(&item.id));
+                    render(
+                        "source.html",
+                        &item.parsed.file,
+                        &path,
+                        "source",
+                        &views.source(i),
+                    )
+                }
+                Target::Entity(i) => {
+                    let item = &site.entities.items[i];
+                    let path = collection_path("entities", Some(&item.id));
+                    render(
+                        "entity.html",
+                        &item.parsed.file,
+                        &path,
+                        "entity",
+                        &views.entity(i),
+                    )
+                }
+                Target::Index(name) => {
+                    let title = match name {
+                        "glossary" => "Glossary",
+                        "entities" => "Entities",
+                        _ => "Sources",
+                    };
+                    render_collection_index(name, title, site, &views, &render)
+                }
+                Target::NotFound => unreachable!("the 404 page is rendered below"),
+            };
+            (t, file)
         })
         .collect();
 
-    let source_pages: Vec<Result<OutputFile>> = (0..site.sources.items.len())
-        .into_par_iter()
-        .map(|i| {
-            let item = &site.sources.items[i];
-            let path = collection_path("sources", Some(&item.id));
-            render(
-                "source.html",
-                &item.parsed.file,
-                &path,
-                "source",
-                &views.source(i),
-            )
-        })
-        .collect();
-    let entity_pages: Vec<Result<OutputFile>> = (0..site.entities.items.len())
-        .into_par_iter()
-        .map(|i| {
-            let item = &site.entities.items[i];
-            let path = collection_path("entities", Some(&item.id));
-            render(
-                "entity.html",
-                &item.parsed.file,
-                &path,
-                "entity",
-                &views.entity(i),
-            )
-        })
-        .collect();
-    let mut collection_indexes = Vec::new();
-    if !site.entities.items.is_empty() || site.entities.intro.is_some() {
-        collection_indexes.push(render_collection_index(
-            "entities", "Entities", site, &views, &render,
-        ));
-    }
-    if !site.glossary.items.is_empty() || site.glossary.intro.is_some() {
-        collection_indexes.push(render_collection_index(
-            "glossary", "Glossary", site, &views, &render,
-        ));
-    }
-    if !site.sources.items.is_empty() || site.sources.intro.is_some() {
-        collection_indexes.push(render_collection_index(
-            "sources", "Sources", site, &views, &render,
-        ));
-    }
-
-    let mut files = Vec::with_capacity(pages.len() + sections.len() + source_pages.len() + 2);
+    let mut files = Vec::with_capacity(rendered.len() + 1);
     let mut errors = Vec::new();
-    for r in pages
-        .into_iter()
-        .chain(sections)
-        .chain(source_pages)
-        .chain(entity_pages)
-        .chain(collection_indexes)
-    {
+    for (target, r) in rendered {
         match r {
-            Ok(f) => files.push(f),
+            Ok(f) => files.push((target, f)),
             Err(e) => errors.extend(e.diagnostics),
         }
     }
-    if templates.has("404.html") {
+    if templates.has("404.html") && wanted(Target::NotFound) {
         let mut cx = base.clone();
         cx.insert(
             "head",
@@ -365,10 +413,13 @@ pub fn render_templates(
         cx.insert("current_path", "/404.html");
         cx.insert("current_url", &site.config.permalink("/404.html"));
         match templates.render("404.html", &cx) {
-            Ok(html) => files.push(OutputFile {
-                path: PathBuf::from("404.html"),
-                bytes: html.into_bytes(),
-            }),
+            Ok(html) => files.push((
+                Target::NotFound,
+                OutputFile {
+                    path: PathBuf::from("404.html"),
+                    bytes: html.into_bytes(),
+                },
+            )),
             Err(e) => errors.extend(e.diagnostics),
         }
     }

@@ -71,6 +71,14 @@ impl Templates {
         self.tera.contains_template(name)
     }
 
+    /// Whether any template's source contains `text` (e.g. an asset's name,
+    /// to know whether templates can show its hash).
+    pub fn mention(&self, text: &str) -> bool {
+        self.sources
+            .values()
+            .any(|(_, source)| source.contains(text))
+    }
+
     /// Renders `name` with `context`.
     pub fn render(&self, name: &str, context: &Context) -> Result<String> {
         self.tera.render(name, context).map_err(|e| self.error(&e))

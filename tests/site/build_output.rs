@@ -127,7 +127,11 @@ fn output_is_byte_identical_across_builds_and_thread_counts() {
                 .output()
                 .unwrap();
             assert!(run.status.success());
-            assert_eq!(first, snapshot(&site.out), "{name}: {threads} threads differ");
+            assert_eq!(
+                first,
+                snapshot(&site.out),
+                "{name}: {threads} threads differ"
+            );
         }
     }
 }

@@ -1,0 +1,270 @@
+//! `sourcebrief serve`: a live preview of the site.
+//!
+//! The site is built into memory (nothing is written to disk) and served over
+//! HTTP on a loopback address; the inputs are watched, and each change is
+//! rebuilt incrementally and pushed to open pages.
+//!
+//! - [`watch`]: what is watched, and the pure classification of file events;
+//! - [`rebuild`]: the incremental rebuild and [`rebuild::dependents`], the
+//!   rules of which outputs depend on which content;
+//! - [`http`]: request checks and answers;
+//! - [`livereload`]: the shared state, the event stream, the injected script
+//!   and the error overlay.
+
+pub mod http;
+pub mod livereload;
+pub mod rebuild;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::build::{BuildOptions, load_config};
+use crate::config::Overrides;
+use crate::error::{Error, Result};
+use http::Access;
+use livereload::{ErrorView, Shared, Snapshot};
+use rebuild::Builder;
+use watch::{Changes, Watcher};
+
+/// What `sourcebrief serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site's root folder (holds `config.toml`).
+    pub root: PathBuf,
+    pub interface: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub drafts: bool,
+    /// Scan for changes instead of using the operating system's events.
+    pub poll: bool,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            root: PathBuf::from("."),
+            interface: IpAddr::from([127, 0, 0, 1]),
+            port: 1111,
+            drafts: false,
+            poll: false,
+            open: false,
+        }
+    }
+}
+
+/// A bound, not yet running, development server.
+pub struct Server {
+    options: ServeOptions,
+    /// The site's root, absolute (as the watcher reports paths).
+    root: PathBuf,
+    listener: Option<TcpListener>,
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    builder: Builder,
+}
+
+/// How long to wait after a batch of events for more of the same burst
+/// (`git checkout`, a folder copied in), so that it makes one rebuild.
+const SETTLE: Duration = Duration::from_millis(30);
+
+impl Server {
+    /// Binds the HTTP server. The address it reports is the one bound (the
+    /// port chosen by the system when `port` is 0).
+    pub fn bind(options: ServeOptions) -> Result<Self> {
+        let wanted = SocketAddr::new(options.interface, options.port);
+        let listener = TcpListener::bind(wanted)
+            .map_err(|e| Error::msg(format!("cannot listen on {wanted}: {e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::msg(format!("cannot listen on {wanted}: {e}")))?;
+        let root = std::path::absolute(&options.root).map_err(|e| Error::io(&options.root, e))?;
+        let build = BuildOptions {
+            root: options.root.clone(),
+            overrides: Overrides {
+                output_dir: None,
+                // Root-relative links: the preview works under any of the
+                // names the server answers to.
+                base_url: Some("/".into()),
+                drafts: options.drafts,
+            },
+            // The preview never writes the anchor lock.
+            update_lock: false,
+        };
+        Ok(Self {
+            options,
+            root,
+            listener: Some(listener),
+            addr,
+            shared: Arc::new(Shared::default()),
+            builder: Builder::new(build),
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The URL to open: the bound address, or `127.0.0.1` when bound to
+    /// every interface.
+    pub fn url(&self) -> String {
+        let ip = if self.addr.ip().is_unspecified() {
+            IpAddr::from([127, 0, 0, 1])
+        } else {
+            self.addr.ip()
+        };
+        format!("http://{}/", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    /// The build options every rebuild uses (what a clean build of the
+    /// served site is made with).
+    pub fn build_options(&self) -> &BuildOptions {
+        self.builder.options()
+    }
+
+    /// Builds the site, answers requests, and rebuilds on every change until
+    /// the watcher stops.
+    pub fn run(mut self) -> Result<()> {
+        let ip = self.addr.ip();
+        if ip.is_unspecified() {
+            eprintln!(
+                "\nWARNING: serving on EVERY network interface ({ip}): anyone who can reach this machine can read the site, drafts included. Use --interface 127.0.0.1 unless you mean it.\n"
+            );
+        } else if !ip.is_loopback() {
+            eprintln!(
+                "\nWARNING: serving on {ip}, which is not a loopback address: others on that network can read the site, drafts included.\n"
+            );
+        }
+        let root = self.root.clone();
+        let (tx, rx) = mpsc::channel();
+        let mut watcher = Watcher::new(&root, self.options.poll, tx)?;
+
+        self.rebuild(Changes::everything());
+        let access = Access {
+            interface: self.addr.ip(),
+            port: self.addr.port(),
+        };
+        if let Some(listener) = self.listener.take() {
+            let shared = Arc::clone(&self.shared);
+            std::thread::Builder::new()
+                .name("sourcebrief-accept".into())
+                .spawn(move || http::run(listener, shared, access))
+                .map_err(|e| Error::msg(format!("cannot start the server: {e}")))?;
+        }
+        let url = self.url();
+        if self.addr.ip().is_unspecified() {
+            println!(
+                "Serving {} at {url} (listening on {}, every interface; Ctrl-C to stop)",
+                root.display(),
+                self.addr
+            );
+        } else {
+            println!("Serving {} at {url} (Ctrl-C to stop)", root.display());
+        }
+        if self.options.open {
+            open_browser(&url);
+        }
+
+        while let Ok(batch) = rx.recv() {
+            let theme = self.theme();
+            let mut changes = Changes::default();
+            let mut add = |batch: notify_debouncer_full::DebounceEventResult| match batch {
+                Ok(events) => {
+                    for e in events {
+                        if e.event.need_rescan() {
+                            changes.rescan();
+                        }
+                        changes.add_event(&root, &theme, &e.event.kind, &e.event.paths);
+                    }
+                }
+                Err(errors) => {
+                    for e in errors {
+                        eprintln!("warning: file watcher: {e}; rebuilding everything");
+                    }
+                    changes.rescan();
+                }
+            };
+            add(batch);
+            while let Ok(more) = rx.recv_timeout(SETTLE) {
+                add(more);
+            }
+            if changes.is_empty() {
+                continue;
+            }
+            if watcher.touches_folders(&changes) {
+                watcher.sync_folders();
+            }
+            self.rebuild(changes);
+        }
+        Ok(())
+    }
+
+    /// The theme in use, to classify changes under `themes/`.
+    fn theme(&self) -> String {
+        self.builder
+            .theme()
+            .map(str::to_string)
+            .or_else(|| load_config(self.builder.options()).ok().map(|c| c.theme))
+            .unwrap_or_else(|| "default".into())
+    }
+
+    /// Rebuilds and publishes: the new site, or the errors over the last
+    /// good one.
+    fn rebuild(&mut self, changes: Changes) {
+        let what = changes.describe(&self.root);
+        let previous = self.shared.snapshot();
+        match self.builder.rebuild(changes) {
+            Ok(outcome) => {
+                for w in &outcome.warnings {
+                    eprintln!("{}\n", w.render());
+                }
+                println!("{} ({what})", outcome.summary());
+                self.shared.publish(Snapshot {
+                    map: Arc::new(outcome.map),
+                    site: previous.site + 1,
+                    errors: Vec::new(),
+                });
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                let n = e.diagnostics.len();
+                eprintln!(
+                    "\nRebuild failed: {n} error{} ({what}). Still serving the last good version.",
+                    if n == 1 { "" } else { "s" }
+                );
+                self.shared.publish(Snapshot {
+                    map: Arc::clone(&previous.map),
+                    site: previous.site,
+                    errors: e
+                        .diagnostics
+                        .iter()
+                        .map(ErrorView::from_diagnostic)
+                        .collect(),
+                });
+            }
+        }
+    }
+}
+
+/// Opens `url` with the system's default browser; a failure is only a
+/// message.
+fn open_browser(url: &str) {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    if let Err(e) = cmd.arg(url).spawn() {
+        eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
+    }
+}

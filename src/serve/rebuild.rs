@@ -1,0 +1,1110 @@
+//! Incremental rebuilds: the site is kept in memory with everything needed to
+//! redo only what a change touches.
+//!
+//! | change | what is redone |
+//! | --- | --- |
+//! | `config.toml` | everything |
+//! | `content/` | the content is read and resolved again (cheap); only the bodies whose text changed are rendered, and only the outputs [`dependents`] names go through the templates |
+//! | `templates/`, the theme | the templates are compiled again and every output rendered with the bodies and site already in memory |
+//! | `static/` | the copied files are listed again; only changed ones are read |
+//!
+//! A rebuild that fails changes nothing: the last good site stays, and the
+//! changes it was asked to handle stay pending for the next rebuild.
+//!
+//! The served site is a map from output path to bytes, built exactly as
+//! [`crate::output::write_atomically`] writes a folder: copies first (theme
+//! static, site static, content assets), then the rendered files; later
+//! entries win.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use rayon::prelude::*;
+
+use crate::anchors::AnchorIndex;
+use crate::build::{self, BuildOptions};
+use crate::content::{self, LoadCache};
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::markdown::{Document, Highlighter, Library, Markdown, Rendered};
+use crate::output::{self, CopyFile};
+use crate::render::{self, Bodies, OutputFile, Target, Templates};
+use crate::serve::watch::Changes;
+use crate::site::Site;
+use crate::theme::Origin;
+
+/// The bytes of one served file.
+pub type Bytes = Arc<[u8]>;
+
+/// The whole served site: output path (`a/b/index.html`, `/` separators) →
+/// bytes.
+pub type SiteMap = HashMap<Arc<str>, Bytes>;
+
+/// An output file in memory: its path in the output and its bytes.
+type Out = (Arc<str>, Bytes);
+
+/// What a content change makes stale, as decided by [`dependents`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dirty {
+    /// Every output must be rendered again (e.g. the main navigation changed).
+    pub all: bool,
+    /// Every body must be rendered again as well.
+    pub all_bodies: bool,
+    /// Files whose Markdown must be rendered again although their own text is
+    /// unchanged (because it shows data of another file).
+    pub bodies: BTreeSet<PathBuf>,
+    /// Pages and sections (by file) whose output must go through its
+    /// template again. (The 404 page shows only the navigation: it is
+    /// rendered again with [`Dirty::all`].)
+    pub outputs: BTreeSet<PathBuf>,
+    /// The pages of the collections (sources, entities and their indexes,
+    /// the glossary) must be rendered again: they list what every page cites,
+    /// mentions and uses, so any content change may change them.
+    pub listings: bool,
+}
+
+impl Dirty {
+    pub fn output(&self, site: &Site, target: Target) -> bool {
+        self.all
+            || match target {
+                Target::Page(i) => self.outputs.contains(&site.pages[i].file.rel),
+                Target::Section(i) => self.outputs.contains(&site.sections[i].file.rel),
+                Target::Source(_) | Target::Entity(_) | Target::Index(_) => self.listings,
+                Target::NotFound => false,
+            }
+    }
+
+    pub fn body(&self, rel: &Path) -> bool {
+        self.all_bodies || self.bodies.contains(rel)
+    }
+}
+
+/// The content files (pages and sections, by `rel`) whose text differs
+/// between `old` and `new`, or that are in only one of them (added, deleted,
+/// renamed, or turned into or out of drafts).
+pub fn changed_files(old: &Site, new: &Site) -> BTreeSet<PathBuf> {
+    fn texts(site: &Site) -> HashMap<&OsStr, &Arc<str>> {
+        site.pages
+            .iter()
+            .map(|p| &p.file)
+            .chain(site.sections.iter().map(|s| &s.file))
+            .map(|f| (f.rel.as_os_str(), &f.text))
+            .collect()
+    }
+    let (a, b) = (texts(old), texts(new));
+    let mut changed = BTreeSet::new();
+    for (rel, text) in &a {
+        if b.get(rel).is_none_or(|t| t != text) {
+            changed.insert(PathBuf::from(rel));
+        }
+    }
+    for rel in b.keys() {
+        if !a.contains_key(rel) {
+            changed.insert(PathBuf::from(rel));
+        }
+    }
+    changed
+}
+
+/// Every file of the typed collections, with its text.
+fn collection_texts(site: &Site) -> Vec<(&Path, &str)> {
+    fn items<M>(
+        c: &crate::content::Collection<M>,
+    ) -> impl Iterator<Item = &crate::content::SourceFile> {
+        c.intro
+            .iter()
+            .map(|p| &p.file)
+            .chain(c.items.iter().map(|i| &i.parsed.file))
+    }
+    items(&site.glossary)
+        .chain(items(&site.entities))
+        .chain(items(&site.sources))
+        .map(|f| (f.rel.as_path(), &*f.text))
+        .collect()
+}
+
+/// **The dependency rules of the site**: which bodies and outputs of `new`
+/// must be rendered again after the content changed from `old` (same
+/// configuration and templates).
+///
+/// An output is stale when its own file changed, or when it shows data of a
+/// file that changed, or when its place in the site changed:
+///
+/// - a page shows its previous and next pages (title, path) and its
+///   ancestor sections;
+/// - a section lists its pages (title, description, dates, weight, word
+///   count, extra) and links its subsections and ancestors;
+/// - every output shows the main navigation (the home page and its direct
+///   subsections): when that changes, everything is stale.
+///
+/// Markdown passes that show data of other files (links to pages,
+/// citations of sources, glossary terms, entities) add their rules here:
+/// every file whose body refers to a changed file goes into
+/// [`Dirty::bodies`] and its output into [`Dirty::outputs`], and every
+/// collection page that lists a changed file into [`Dirty::outputs`].
+pub fn dependents(old: &Site, new: &Site) -> Dirty {
+    let changed_set = changed_files(old, new);
+    let changed_bytes: HashSet<&OsStr> = changed_set.iter().map(|p| p.as_os_str()).collect();
+    let changed = |rel: &Path| changed_bytes.contains(rel.as_os_str());
+    let mut dirty = Dirty {
+        listings: !changed_set.is_empty(),
+        ..Dirty::default()
+    };
+
+    // The typed collections (glossary, entities, sources) are data that
+    // Markdown passes and templates may show anywhere: until a finer rule
+    // says who shows which item, a change to one redoes everything.
+    if collection_texts(old) != collection_texts(new) {
+        dirty.all = true;
+        dirty.all_bodies = true;
+        return dirty;
+    }
+
+    // What a link to a page or section shows: its title and path.
+    type Link<'a> = (&'a Path, Option<&'a str>, &'a str);
+    fn page_link(site: &Site, i: usize) -> Link<'_> {
+        let p = &site.pages[i];
+        (&p.file.rel, p.meta.title.as_deref(), &p.path)
+    }
+    fn section_links<'a>(site: &'a Site, list: &[usize]) -> Vec<Link<'a>> {
+        list.iter()
+            .map(|&i| {
+                let s = &site.sections[i];
+                (
+                    s.file.rel.as_path(),
+                    s.meta.title.as_deref(),
+                    s.path.as_str(),
+                )
+            })
+            .collect()
+    }
+    // Every section's ancestors, as its pages and itself show them.
+    fn chains(site: &Site) -> Vec<Vec<Link<'_>>> {
+        (0..site.sections.len())
+            .map(|i| section_links(site, &site.section_chain(i)))
+            .collect()
+    }
+
+    // The main navigation, shown by every template.
+    let nav = |site: &Site| -> Vec<(Option<String>, String)> {
+        let mut list = vec![0];
+        list.extend(&site.home().subsections);
+        section_links(site, &list)
+            .into_iter()
+            .map(|(_, t, p)| (t.map(str::to_string), p.to_string()))
+            .collect()
+    };
+    if nav(old) != nav(new) {
+        dirty.all = true;
+        return dirty;
+    }
+
+    // (Keyed by the path's bytes: hashing a `Path` walks its components.)
+    let old_pages: HashMap<&OsStr, usize> = old
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.file.rel.as_os_str(), i))
+        .collect();
+    let old_sections: HashMap<&OsStr, usize> = old
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.file.rel.as_os_str(), i))
+        .collect();
+    let (old_chains, new_chains) = (chains(old), chains(new));
+
+    for page in &new.pages {
+        let rel = &page.file.rel;
+        let stale = match old_pages.get(rel.as_os_str()) {
+            None => true,
+            Some(&o) => {
+                let before = &old.pages[o];
+                changed(rel)
+                    || before.path != page.path
+                    || before.previous.map(|j| page_link(old, j))
+                        != page.previous.map(|j| page_link(new, j))
+                    || before.next.map(|j| page_link(old, j))
+                        != page.next.map(|j| page_link(new, j))
+                    || old_chains[before.section] != new_chains[page.section]
+            }
+        };
+        if stale {
+            dirty.outputs.insert(rel.clone());
+        }
+    }
+
+    for (i, section) in new.sections.iter().enumerate() {
+        let rel = &section.file.rel;
+        let stale = match old_sections.get(rel.as_os_str()) {
+            None => true,
+            Some(&o) => {
+                let before = &old.sections[o];
+                fn listed<'s>(
+                    site: &'s Site,
+                    list: &'s [usize],
+                ) -> impl Iterator<Item = &'s OsStr> {
+                    list.iter()
+                        .map(move |&j| site.pages[j].file.rel.as_os_str())
+                }
+                changed(rel)
+                    || before.path != section.path
+                    // A listing shows each page's summary (front matter and
+                    // word count): any change to a listed page counts.
+                    || !listed(old, &before.pages).eq(listed(new, &section.pages))
+                    || section.pages.iter().any(|&j| changed(&new.pages[j].file.rel))
+                    || section_links(old, &before.subsections)
+                        != section_links(new, &section.subsections)
+                    || old_chains[o] != new_chains[i]
+            }
+        };
+        if stale {
+            dirty.outputs.insert(rel.clone());
+        }
+    }
+    dirty
+}
+
+/// Size and modification time of a file: whether a copy must be read again.
+type Stamp = Option<(u64, SystemTime)>;
+
+fn stamp(path: &Path) -> Stamp {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+/// The last good build, with what an incremental rebuild reuses.
+struct Good {
+    site: Site,
+    templates: Templates,
+    /// Loaded once: syntax definitions are costly to load.
+    highlighter: Arc<Highlighter>,
+    markdown: Markdown,
+    bodies: Bodies,
+    /// Templated outputs.
+    outputs: Outputs,
+    /// `highlight.css`.
+    highlight: Option<Out>,
+    /// Copied files: target path and bytes, in copy order.
+    copies: Vec<Out>,
+    /// The hash of every copied and generated asset, as templates get it.
+    assets: BTreeMap<String, String>,
+    /// Bytes of copied files read from disk, by source path.
+    copy_cache: HashMap<PathBuf, (Stamp, Bytes)>,
+    /// Parsed content files, re-read only when a change names them.
+    content_cache: LoadCache,
+}
+
+/// What a successful rebuild did.
+#[derive(Debug)]
+pub struct Outcome {
+    pub map: SiteMap,
+    /// Outputs that went through a template.
+    pub rendered: usize,
+    /// Bodies whose Markdown was rendered.
+    pub bodies: usize,
+    /// Copied files read from disk.
+    pub read: usize,
+    pub full: bool,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: std::time::Duration,
+}
+
+impl Outcome {
+    pub fn summary(&self) -> String {
+        format!(
+            "{} {} output{} ({} Markdown bod{}, {} file{} read) in {} ms",
+            if self.full { "Built" } else { "Rebuilt" },
+            self.rendered,
+            if self.rendered == 1 { "" } else { "s" },
+            self.bodies,
+            if self.bodies == 1 { "y" } else { "ies" },
+            self.read,
+            if self.read == 1 { "" } else { "s" },
+            self.elapsed.as_millis()
+        )
+    }
+}
+
+/// Owns the last good build and turns changes into new served sites.
+pub struct Builder {
+    options: BuildOptions,
+    good: Option<Good>,
+    /// Changes not yet built successfully.
+    pending: Changes,
+}
+
+impl Builder {
+    pub fn new(options: BuildOptions) -> Self {
+        Self {
+            options,
+            good: None,
+            pending: Changes::everything(),
+        }
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    /// The theme of the last good build (what the watcher classifies by).
+    pub fn theme(&self) -> Option<&str> {
+        self.good.as_ref().map(|g| g.site.config.theme.as_str())
+    }
+
+    /// Rebuilds what `changes` (and any changes of failed rebuilds before)
+    /// touch. On error the last good build is kept.
+    pub fn rebuild(&mut self, changes: Changes) -> Result<Outcome> {
+        let start = Instant::now();
+        self.pending.merge(changes);
+        let result = match self.good.as_mut() {
+            Some(good) if !self.pending.config => incremental(good, &self.pending),
+            _ => match full(&self.options) {
+                Ok((good, outcome)) => {
+                    self.good = Some(good);
+                    Ok(outcome)
+                }
+                Err(e) => Err(e),
+            },
+        };
+        let mut outcome = result?;
+        self.pending = Changes::default();
+        outcome.elapsed = start.elapsed();
+        Ok(outcome)
+    }
+}
+
+fn to_key(path: &Path) -> Arc<str> {
+    Arc::from(path.to_string_lossy().replace('\\', "/"))
+}
+
+fn share(f: OutputFile) -> Out {
+    (to_key(&f.path), Bytes::from(f.bytes))
+}
+
+/// The templated outputs of a site, by the file they come from (a
+/// collection index by `@index/<name>`).
+#[derive(Default, Clone)]
+struct Outputs {
+    files: HashMap<OsString, Out>,
+    not_found: Option<Out>,
+}
+
+/// The key an output is kept under, or `None` for the 404 page.
+fn output_key(site: &Site, target: Target) -> Option<OsString> {
+    Some(match target {
+        Target::Page(i) => site.pages[i].file.rel.clone().into_os_string(),
+        Target::Section(i) => site.sections[i].file.rel.clone().into_os_string(),
+        Target::Source(i) => site.sources.items[i]
+            .parsed
+            .file
+            .rel
+            .clone()
+            .into_os_string(),
+        Target::Entity(i) => site.entities.items[i]
+            .parsed
+            .file
+            .rel
+            .clone()
+            .into_os_string(),
+        Target::Index(name) => OsString::from(format!("@index/{name}")),
+        Target::NotFound => return None,
+    })
+}
+
+impl Outputs {
+    fn get(&self, site: &Site, target: Target) -> Option<&Out> {
+        match output_key(site, target) {
+            Some(key) => self.files.get(&key),
+            None => self.not_found.as_ref(),
+        }
+    }
+
+    fn insert(&mut self, site: &Site, target: Target, out: Out) {
+        match output_key(site, target) {
+            Some(key) => {
+                self.files.insert(key, out);
+            }
+            None => self.not_found = Some(out),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.files.len() + usize::from(self.not_found.is_some())
+    }
+
+    /// Forgets the outputs of files `site` no longer has.
+    fn retain_site(&mut self, site: &Site, templates: &Templates) {
+        let live: HashSet<OsString> = targets(site, templates)
+            .filter_map(|t| output_key(site, t))
+            .collect();
+        self.files.retain(|k, _| live.contains(k));
+    }
+}
+
+/// The diagnostics of the bodies rendered now (`fresh`, in the order of
+/// [`Bodies::diagnostics`]: pages, sections, sources, glossary, entities).
+fn check_bodies(bodies: &Bodies, fresh: &[bool]) -> Result<Vec<Diagnostic>> {
+    let mut diags = Diagnostics::default();
+    let all = bodies
+        .pages
+        .iter()
+        .chain(&bodies.sections)
+        .chain(&bodies.sources)
+        .chain(&bodies.glossary)
+        .chain(&bodies.entities);
+    for (r, is_fresh) in all.zip(fresh) {
+        if *is_fresh {
+            diags.extend(r.diagnostics.iter().cloned());
+        }
+    }
+    diags.finish()
+}
+
+/// Links written in Markdown must lead somewhere on the site, as in `build`.
+fn check_links(site: &Site, bodies: &Bodies, map: &SiteMap) -> Result<()> {
+    let files = map.keys().map(|k| format!("/{k}"));
+    let index = AnchorIndex::new(site, bodies, files);
+    let errors = crate::anchors::check_site_links(site, &bodies.documents(site), &index);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::from_diagnostics(errors))
+    }
+}
+
+/// The `assets` map templates get: a hash of each copied or generated file.
+fn assets_of(copies: &[Out], highlight: &Option<Out>) -> BTreeMap<String, String> {
+    build::hash_assets(
+        copies
+            .iter()
+            .chain(highlight.iter())
+            .map(|(k, b)| (k.to_string(), &b[..])),
+    )
+}
+
+fn full(options: &BuildOptions) -> Result<(Good, Outcome)> {
+    let config = build::load_config(options)?;
+    let mut content_cache = LoadCache::default();
+    let content = content::load_cached(&config.root, &mut content_cache, &|_| true)?;
+    let site = Site::resolve(config, content)?;
+    let config = &site.config;
+    let templates = Templates::load(&config.root, &config.theme)?;
+    let highlighter = Arc::new(Highlighter::new());
+    let markdown = Markdown::new(&config.markdown, highlighter.clone(), Library::new(&site));
+    let bodies = render::render_markdown(&site, &markdown);
+    let n_bodies = bodies.diagnostics_len();
+    let mut warnings = check_bodies(&bodies, &vec![true; n_bodies])?;
+    let highlight = highlight_css(&site)?;
+    let mut copy_cache = HashMap::new();
+    let (copies, read, copy_warnings) = read_copies(&site, &mut copy_cache, &BTreeSet::new())?;
+    warnings.extend(copy_warnings);
+    let assets = assets_of(&copies, &highlight);
+    let mut outputs = Outputs::default();
+    for (t, f) in render::render_targets(&site, &bodies, &templates, &assets, &|_| true)? {
+        outputs.insert(&site, t, share(f));
+    }
+    let good = Good {
+        site,
+        templates,
+        highlighter,
+        markdown,
+        bodies,
+        outputs,
+        highlight,
+        copies,
+        assets,
+        copy_cache,
+        content_cache,
+    };
+    let map = site_map(&good);
+    check_links(&good.site, &good.bodies, &map)?;
+    let outcome = Outcome {
+        map,
+        rendered: good.outputs.len(),
+        bodies: n_bodies,
+        read,
+        full: true,
+        warnings,
+        elapsed: Default::default(),
+    };
+    Ok((good, outcome))
+}
+
+fn highlight_css(site: &Site) -> Result<Option<Out>> {
+    let md = &site.config.markdown;
+    if !md.highlight_code {
+        return Ok(None);
+    }
+    let css = Highlighter::css(&md.highlight_theme, md.highlight_theme_dark.as_deref())
+        .map_err(Error::msg)?;
+    Ok(Some((
+        "highlight.css".into(),
+        Bytes::from(css.into_bytes()),
+    )))
+}
+
+/// The copied files (target path and bytes, in copy order), how many were
+/// read from disk, and the warnings of listing them.
+type Copies = (Vec<Out>, usize, Vec<Diagnostic>);
+
+/// Lists the copied files and reads those that are new, changed on disk, or
+/// named in `changed`; the others come from `cache`.
+fn read_copies(
+    site: &Site,
+    cache: &mut HashMap<PathBuf, (Stamp, Bytes)>,
+    changed: &BTreeSet<PathBuf>,
+) -> Result<Copies> {
+    let mut diags = Diagnostics::default();
+    let list: Vec<CopyFile> = build::copies(site, &mut diags)?;
+    let warnings = diags.finish()?;
+    let mut read = 0;
+    let mut out = Vec::with_capacity(list.len());
+    let mut seen = HashSet::new();
+    for c in list {
+        let bytes = match &c.from {
+            Origin::Embedded(b) => Bytes::from(*b),
+            Origin::Disk(p) => {
+                let now = stamp(p);
+                match cache.get(p) {
+                    Some((s, b)) if *s == now && now.is_some() && !changed.contains(p) => b.clone(),
+                    _ => {
+                        let b = Bytes::from(std::fs::read(p).map_err(|e| Error::io(&c.shown, e))?);
+                        read += 1;
+                        cache.insert(p.clone(), (now, b.clone()));
+                        b
+                    }
+                }
+            }
+        };
+        if let Origin::Disk(p) = &c.from {
+            seen.insert(p.clone());
+        }
+        out.push((to_key(&c.to), bytes));
+    }
+    cache.retain(|p, _| seen.contains(p));
+    Ok((out, read, warnings))
+}
+
+fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
+    let root = good.site.config.root.clone();
+    let templates = if changes.templates || changes.theme {
+        Some(Templates::load(&root, &good.site.config.theme)?)
+    } else {
+        None
+    };
+    let site = if changes.content {
+        // Only the files a change names (or a folder above them) are read
+        // again; the others come from the cache.
+        let content_dir = root.join("content");
+        let touched: HashSet<&OsStr> = changes.paths.iter().map(|p| p.as_os_str()).collect();
+        let stale = |rel: &Path| {
+            content_dir
+                .join(rel)
+                .ancestors()
+                .any(|a| touched.contains(a.as_os_str()))
+        };
+        let content = content::load_cached(&root, &mut good.content_cache, &stale)?;
+        Some(Site::resolve(good.site.config.clone(), content)?)
+    } else {
+        None
+    };
+
+    let mut warnings = Vec::new();
+    let mut n_bodies = 0;
+    // Bodies and the outputs to render. A change to the collections changes
+    // what the Markdown passes look up: they get a new library.
+    let mut markdown = None;
+    let (bodies, dirty) = match &site {
+        None => (None, Dirty::default()),
+        Some(new) => {
+            let dirty = dependents(&good.site, new);
+            if dirty.all_bodies {
+                markdown = Some(Markdown::new(
+                    &new.config.markdown,
+                    good.highlighter.clone(),
+                    Library::new(new),
+                ));
+            }
+            let md = markdown.as_ref().unwrap_or(&good.markdown);
+            let (bodies, fresh) = reuse_bodies(&good.site, &good.bodies, new, &dirty, md);
+            n_bodies = fresh.iter().filter(|f| **f).count();
+            warnings.extend(check_bodies(&bodies, &fresh)?);
+            (Some(bodies), dirty)
+        }
+    };
+    let cur_site = site.as_ref().unwrap_or(&good.site);
+    let cur_bodies = bodies.as_ref().unwrap_or(&good.bodies);
+    let cur_templates = templates.as_ref().unwrap_or(&good.templates);
+
+    let mut copy_cache = None;
+    let mut copies = None;
+    let mut read = 0;
+    if site.is_some() || changes.theme || !changes.statics.is_empty() {
+        let mut cache = good.copy_cache.clone();
+        let (list, n, w) = read_copies(cur_site, &mut cache, &changes.paths)?;
+        read = n;
+        warnings.extend(w);
+        copies = Some(list);
+        copy_cache = Some(cache);
+    }
+    // Templates link assets with their hash: an asset that a template names
+    // and whose hash changed re-renders everything.
+    let assets = copies.as_ref().map(|c| assets_of(c, &good.highlight));
+    let assets_changed = assets.as_ref().is_some_and(|new| {
+        let old = &good.assets;
+        new.iter()
+            .filter(|(k, h)| old.get(*k) != Some(*h))
+            .map(|(k, _)| k)
+            .chain(old.keys().filter(|k| !new.contains_key(*k)))
+            .any(|k| cur_templates.mention(k))
+    });
+    let cur_assets = assets.as_ref().unwrap_or(&good.assets);
+
+    let all = templates.is_some() || dirty.all || assets_changed;
+    let wanted = |t: Target| all || dirty.output(cur_site, t);
+    let fresh = if all || dirty.listings || !dirty.outputs.is_empty() {
+        render::render_targets(cur_site, cur_bodies, cur_templates, cur_assets, &wanted)?
+    } else {
+        Vec::new()
+    };
+    let rendered = fresh.len();
+    if site.is_some() {
+        // Check the links against the new site before committing to it.
+        let mut probe = good.outputs.clone();
+        if all {
+            probe = Outputs::default();
+        }
+        for (t, f) in &fresh {
+            probe.insert(cur_site, *t, share(f.clone()));
+        }
+        let keys: SiteMap = probe
+            .files
+            .values()
+            .chain(probe.not_found.iter())
+            .chain(copies.as_ref().unwrap_or(&good.copies).iter())
+            .map(|(k, b)| (k.clone(), b.clone()))
+            .collect();
+        check_links(cur_site, cur_bodies, &keys)?;
+    }
+
+    // Everything succeeded: commit.
+    let site_changed = site.is_some();
+    if let Some(t) = templates {
+        good.templates = t;
+    }
+    if let Some(m) = markdown {
+        good.markdown = m;
+    }
+    if let Some(s) = site {
+        drop_later(std::mem::replace(&mut good.site, s));
+    }
+    if let Some(b) = bodies {
+        drop_later(std::mem::replace(&mut good.bodies, b));
+    }
+    if all {
+        good.outputs = Outputs::default();
+    }
+    for (t, f) in fresh {
+        good.outputs.insert(&good.site, t, share(f));
+    }
+    if site_changed {
+        good.outputs.retain_site(&good.site, &good.templates);
+    }
+    if let Some(c) = copies {
+        good.copies = c;
+    }
+    if let Some(a) = assets {
+        good.assets = a;
+    }
+    if let Some(c) = copy_cache {
+        good.copy_cache = c;
+    }
+    Ok(Outcome {
+        map: site_map(good),
+        rendered,
+        bodies: n_bodies,
+        read,
+        full: false,
+        warnings,
+        elapsed: Default::default(),
+    })
+}
+
+/// Frees a large value on another thread, off the path to serving.
+fn drop_later<T: Send + 'static>(value: T) {
+    if let Err(e) = std::thread::Builder::new().spawn(move || drop(value)) {
+        // No thread to be had: the value was dropped with the error.
+        eprintln!("warning: {e}");
+    }
+}
+
+/// Every templated output a site has.
+fn targets(site: &Site, templates: &Templates) -> impl Iterator<Item = Target> {
+    let index = |name: &'static str, has: bool| has.then_some(Target::Index(name));
+    (0..site.pages.len())
+        .map(Target::Page)
+        .chain((0..site.sections.len()).map(Target::Section))
+        .chain((0..site.sources.items.len()).map(Target::Source))
+        .chain((0..site.entities.items.len()).map(Target::Entity))
+        .chain(index(
+            "entities",
+            !site.entities.items.is_empty() || site.entities.intro.is_some(),
+        ))
+        .chain(index(
+            "glossary",
+            !site.glossary.items.is_empty() || site.glossary.intro.is_some(),
+        ))
+        .chain(index(
+            "sources",
+            !site.sources.items.is_empty() || site.sources.intro.is_some(),
+        ))
+        .chain(templates.has("404.html").then_some(Target::NotFound))
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// The bodies of `new`: those whose file and text are unchanged and that
+/// [`dependents`] did not name come from `old`; the rest are rendered (in
+/// parallel). The collections' bodies are rendered again only when
+/// [`Dirty::all_bodies`] says so (they change only with the collections).
+/// Also says, per body (in the order of [`check_bodies`]), whether it was
+/// rendered now.
+fn reuse_bodies(
+    old: &Site,
+    old_bodies: &Bodies,
+    new: &Site,
+    dirty: &Dirty,
+    markdown: &Markdown,
+) -> (Bodies, Vec<bool>) {
+    let mut cache: HashMap<&OsStr, (&Arc<str>, &Rendered)> = HashMap::new();
+    for (p, r) in old.pages.iter().zip(&old_bodies.pages) {
+        cache.insert(p.file.rel.as_os_str(), (&p.file.text, r));
+    }
+    for (s, r) in old.sections.iter().zip(&old_bodies.sections) {
+        cache.insert(s.file.rel.as_os_str(), (&s.file.text, r));
+    }
+    let get = |doc: Document<'_>| -> (Rendered, bool) {
+        match cache.get(doc.file.rel.as_os_str()) {
+            Some((text, r)) if **text == doc.file.text && !dirty.body(&doc.file.rel) => {
+                ((*r).clone(), false)
+            }
+            _ => (markdown.render(doc), true),
+        }
+    };
+    let pages: Vec<(Rendered, bool)> = new
+        .pages
+        .par_iter()
+        .map(|p| {
+            get(Document {
+                file: &p.file,
+                path: &p.path,
+                citations: &p.meta.citations,
+                id_prefix: "",
+                autolink: true,
+            })
+        })
+        .collect();
+    let sections: Vec<(Rendered, bool)> = new
+        .sections
+        .par_iter()
+        .map(|s| {
+            get(Document {
+                file: &s.file,
+                path: &s.path,
+                citations: &s.meta.citations,
+                id_prefix: "",
+                autolink: true,
+            })
+        })
+        .collect();
+    let collections = if dirty.all_bodies {
+        let fresh = render::render_markdown(new, markdown);
+        Some((fresh.sources, fresh.glossary, fresh.entities))
+    } else {
+        None
+    };
+    let redone = collections.is_some();
+    let (sources, glossary, entities) = collections.unwrap_or_else(|| {
+        (
+            old_bodies.sources.clone(),
+            old_bodies.glossary.clone(),
+            old_bodies.entities.clone(),
+        )
+    });
+    let fresh = pages
+        .iter()
+        .chain(&sections)
+        .map(|(_, f)| *f)
+        .chain(std::iter::repeat_n(redone, sources.len() + glossary.len() + entities.len()))
+        .collect();
+    (
+        Bodies {
+            pages: pages.into_iter().map(|(r, _)| r).collect(),
+            sections: sections.into_iter().map(|(r, _)| r).collect(),
+            sources,
+            glossary,
+            entities,
+        },
+        fresh,
+    )
+}
+
+/// The served site of a good build, layered as a build writes it.
+fn site_map(good: &Good) -> SiteMap {
+    let mut map = SiteMap::with_capacity(good.copies.len() + good.outputs.len() + 8);
+    for (path, bytes) in &good.copies {
+        map.insert(path.clone(), bytes.clone());
+    }
+    for t in targets(&good.site, &good.templates) {
+        if let Some((path, bytes)) = good.outputs.get(&good.site, t) {
+            map.insert(path.clone(), bytes.clone());
+        }
+    }
+    for f in output::site_files(&good.site) {
+        let (path, bytes) = share(f);
+        map.insert(path, bytes);
+    }
+    if let Some((path, bytes)) = &good.highlight {
+        map.insert(path.clone(), bytes.clone());
+    }
+    map
+}
+
+/// A site rendered from scratch by [`build::render`], as the same map: what
+/// `serve` must be serving after any sequence of edits.
+pub fn clean_site_map(options: &BuildOptions) -> Result<SiteMap> {
+    let rendition = build::render(options)?;
+    if !rendition.link_errors.is_empty() {
+        return Err(Error::from_diagnostics(rendition.link_errors));
+    }
+    let mut map = SiteMap::new();
+    for c in &rendition.copies {
+        let bytes = match &c.from {
+            Origin::Embedded(b) => Bytes::from(*b),
+            Origin::Disk(p) => Bytes::from(std::fs::read(p).map_err(|e| Error::io(&c.shown, e))?),
+        };
+        map.insert(to_key(&c.to), bytes);
+    }
+    for f in rendition.files {
+        let (path, bytes) = share(f);
+        map.insert(path, bytes);
+    }
+    Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    /// A site from `(path, text)` files in a temporary folder.
+    fn site(files: &[(&str, &str)]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), "title = \"T\"\n").unwrap();
+        for (rel, text) in files {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        build::load_site(&BuildOptions {
+            root: dir.path().to_path_buf(),
+            overrides: Overrides::default(),
+            update_lock: false,
+        })
+        .unwrap()
+    }
+
+    fn page(title: &str, weight: i64, body: &str) -> String {
+        format!("+++\ntitle = \"{title}\"\nweight = {weight}\n+++\n{body}\n")
+    }
+
+    fn keys(d: &Dirty) -> Vec<String> {
+        d.outputs.iter().map(|p| p.display().to_string()).collect()
+    }
+
+    fn base() -> Vec<(&'static str, String)> {
+        vec![
+            ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n".into()),
+            ("content/b/_index.md", "+++\ntitle = \"B\"\n+++\n".into()),
+            ("content/b/one.md", page("One", 1, "one")),
+            ("content/b/two.md", page("Two", 2, "two")),
+            ("content/b/three.md", page("Three", 3, "three")),
+            ("content/b/four.md", page("Four", 4, "four")),
+            ("content/c/_index.md", "+++\ntitle = \"C\"\n+++\n".into()),
+            ("content/c/x.md", page("X", 1, "x")),
+        ]
+    }
+
+    fn with(changes: &[(&'static str, Option<String>)]) -> Site {
+        let mut files = base();
+        for (rel, text) in changes {
+            files.retain(|(r, _)| r != rel);
+            if let Some(t) = text {
+                files.push((rel, t.clone()));
+            }
+        }
+        let refs: Vec<(&str, &str)> = files.iter().map(|(r, t)| (*r, t.as_str())).collect();
+        site(&refs)
+    }
+
+    #[test]
+    fn nothing_changed_nothing_stale() {
+        let d = dependents(&with(&[]), &with(&[]));
+        assert_eq!(d, Dirty::default());
+    }
+
+    #[test]
+    fn body_edit_touches_the_page_and_its_section_listing() {
+        let d = dependents(
+            &with(&[]),
+            &with(&[("content/b/two.md", Some(page("Two", 2, "new text")))]),
+        );
+        assert!(!d.all);
+        // The neighbours show only its title and path, which did not change;
+        // the section lists its word count, which may have.
+        assert_eq!(keys(&d), ["content/b/_index.md", "content/b/two.md"]);
+    }
+
+    #[test]
+    fn title_edit_touches_the_neighbours_too() {
+        let d = dependents(
+            &with(&[]),
+            &with(&[("content/b/two.md", Some(page("Deux", 2, "two")))]),
+        );
+        assert_eq!(
+            keys(&d),
+            [
+                "content/b/_index.md",
+                "content/b/one.md",
+                "content/b/three.md",
+                "content/b/two.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn reordering_touches_every_page_whose_neighbours_moved() {
+        // `four` moves to the front: one, two, three, four → four, one, two,
+        // three. `two` keeps its neighbours.
+        let d = dependents(
+            &with(&[]),
+            &with(&[("content/b/four.md", Some(page("Four", 0, "four")))]),
+        );
+        assert_eq!(
+            keys(&d),
+            [
+                "content/b/_index.md",
+                "content/b/four.md",
+                "content/b/one.md",
+                "content/b/three.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn deleting_a_page_touches_its_former_neighbours() {
+        let d = dependents(&with(&[]), &with(&[("content/b/two.md", None)]));
+        assert_eq!(
+            keys(&d),
+            [
+                "content/b/_index.md",
+                "content/b/one.md",
+                "content/b/three.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn adding_and_moving_pages() {
+        let d = dependents(
+            &with(&[]),
+            &with(&[
+                ("content/c/x.md", None),
+                ("content/b/x.md", Some(page("X", 5, "x"))),
+            ]),
+        );
+        assert_eq!(
+            keys(&d),
+            [
+                "content/b/_index.md",
+                "content/b/four.md",
+                "content/b/x.md",
+                "content/c/_index.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn section_title_in_navigation_touches_everything() {
+        let d = dependents(
+            &with(&[]),
+            &with(&[(
+                "content/c/_index.md",
+                Some("+++\ntitle = \"Sea\"\n+++\n".into()),
+            )]),
+        );
+        assert!(d.all);
+    }
+
+    #[test]
+    fn nested_section_touches_its_subtree_and_parent() {
+        let mut files = base();
+        files.push(("content/b/d/_index.md", "+++\ntitle = \"D\"\n+++\n".into()));
+        files.push(("content/b/d/y.md", page("Y", 1, "y")));
+        let refs: Vec<(&str, &str)> = files.iter().map(|(r, t)| (*r, t.as_str())).collect();
+        let old = site(&refs);
+        let mut files2 = files.clone();
+        files2.retain(|(r, _)| *r != "content/b/d/_index.md");
+        files2.push((
+            "content/b/d/_index.md",
+            "+++\ntitle = \"Dee\"\n+++\n".into(),
+        ));
+        let refs: Vec<(&str, &str)> = files2.iter().map(|(r, t)| (*r, t.as_str())).collect();
+        let d = dependents(&old, &site(&refs));
+        assert!(!d.all);
+        assert_eq!(
+            keys(&d),
+            [
+                "content/b/_index.md",
+                "content/b/d/_index.md",
+                "content/b/d/y.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn collection_change_redoes_everything() {
+        let old = with(&[(
+            "content/glossary/apt.md",
+            Some("+++\nterm = \"APT\"\n+++\nA.\n".into()),
+        )]);
+        let new = with(&[(
+            "content/glossary/apt.md",
+            Some("+++\nterm = \"APT\"\n+++\nB.\n".into()),
+        )]);
+        let d = dependents(&old, &new);
+        assert!(d.all && d.all_bodies);
+        assert_eq!(dependents(&old, &old.clone()), Dirty::default());
+    }
+
+    #[test]
+    fn changed_files_sees_edits_additions_and_deletions() {
+        let old = with(&[]);
+        let new = with(&[
+            ("content/b/one.md", Some(page("One", 1, "changed"))),
+            ("content/b/two.md", None),
+            ("content/b/five.md", Some(page("Five", 5, "five"))),
+        ]);
+        let c: Vec<String> = changed_files(&old, &new)
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        assert_eq!(
+            c,
+            ["content/b/five.md", "content/b/one.md", "content/b/two.md"]
+        );
+    }
+}
