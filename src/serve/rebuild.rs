@@ -838,7 +838,10 @@ fn reuse_bodies(
         .iter()
         .chain(&sections)
         .map(|(_, f)| *f)
-        .chain(std::iter::repeat_n(redone, sources.len() + glossary.len() + entities.len()))
+        .chain(std::iter::repeat_n(
+            redone,
+            sources.len() + glossary.len() + entities.len(),
+        ))
         .collect();
     (
         Bodies {

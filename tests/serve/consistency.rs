@@ -205,3 +205,38 @@ fn git_checkout_of_another_branch_is_one_rebuild() {
         );
     }
 }
+
+#[test]
+fn citations_glossary_and_entities_stay_consistent() {
+    let s = Served::start("glossary", &[]);
+    let mut seen = BTreeSet::new();
+    assert_converges(&s, &mut seen, "start");
+
+    // A new citation changes the source page's reverse index.
+    s.write(
+        "content/other.md",
+        "+++\ntitle = \"Other\"\n+++\nOnly APTs here, on page five[@report, p. 5].\n",
+    );
+    assert_converges(&s, &mut seen, "cite");
+
+    // A new glossary term links itself on every page.
+    s.write(
+        "content/glossary/attacked.md",
+        "+++\nterm = \"attacked\"\nexpansion = \"hit\"\n+++\nHit[@report, p. 6].\n",
+    );
+    assert_converges(&s, &mut seen, "new term");
+
+    // An entity gains an alias that a page links to.
+    s.write(
+        "content/entities/cnnvd.md",
+        "+++\ntitle = \"CNNVD\"\nkind = \"organization\"\naliases = [\"the database\"]\n+++\nThe database.\n",
+    );
+    s.write(
+        "content/other.md",
+        "+++\ntitle = \"Other\"\n+++\nOnly APTs here; see [[the database]].\n",
+    );
+    assert_converges(&s, &mut seen, "entity alias");
+
+    s.remove("content/glossary/attacked.md");
+    assert_converges(&s, &mut seen, "term removed");
+}
