@@ -8,8 +8,9 @@
 //! | `templates/`, the theme | the templates are compiled again and every output rendered with the bodies and site already in memory |
 //! | `static/` | the copied files are listed again; only changed ones are read |
 //!
-//! A rebuild that fails changes nothing: the last good site stays, and the
-//! changes it was asked to handle stay pending for the next rebuild.
+//! A rebuild that fails changes nothing that is served: the last good site
+//! stays (only the caches of what is on disk are refreshed), and the changes
+//! it was asked to handle stay pending for the next rebuild.
 //!
 //! The served site is a map from output path to bytes, built exactly as
 //! [`crate::output::write_atomically`] writes a folder: copies first (theme
