@@ -263,6 +263,17 @@ impl Site {
         &self.sections[0]
     }
 
+    /// The newest `updated` (or `date`) of any page or section, as a day.
+    pub fn last_updated(&self) -> Option<&str> {
+        self.pages
+            .iter()
+            .map(|p| &p.meta)
+            .chain(self.sections.iter().map(|s| &s.meta))
+            .filter_map(|m| m.updated.as_ref().or(m.date.as_ref()))
+            .map(|d| d.day())
+            .max()
+    }
+
     /// A section's ancestors from the home page down, the section included.
     pub fn section_chain(&self, mut idx: usize) -> Vec<usize> {
         let mut chain = vec![idx];

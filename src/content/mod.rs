@@ -217,19 +217,22 @@ pub fn load_cached(
             (rel, kind, hit)
         })
         .collect();
-    let results: Vec<(PathBuf, Result<Loaded>)> = slots
+    // Each file, and its copy for the cache (made here, in parallel).
+    let results: Vec<(PathBuf, Result<Loaded>, Option<Loaded>)> = slots
         .into_par_iter()
         .map(|(rel, kind, hit)| {
             let loaded = match hit {
                 Some(l) => Ok(l),
                 None => load_file(root, &rel, kind),
             };
-            (rel, loaded)
+            let copy = loaded.as_ref().ok().cloned();
+            (rel, loaded, copy)
         })
         .collect();
-    for (rel, loaded) in results {
-        if let Ok(l) = &loaded {
-            cache.files.insert(rel.into_os_string(), l.clone());
+    cache.files.reserve(results.len());
+    for (rel, loaded, copy) in results {
+        if let Some(l) = copy {
+            cache.files.insert(rel.into_os_string(), l);
         }
         match diags.take(loaded) {
             Some(Loaded::Page(p)) => content.pages.push(p),

@@ -422,15 +422,7 @@ impl<'a> Views<'a> {
                 .map(|&i| self.section_link(i))
                 .collect(),
             home: self.section_link(0),
-            last_updated: self
-                .site
-                .pages
-                .iter()
-                .map(|p| &p.meta)
-                .chain(self.site.sections.iter().map(|s| &s.meta))
-                .filter_map(|m| m.updated.as_ref().or(m.date.as_ref()))
-                .map(|d| d.day())
-                .max(),
+            last_updated: self.site.last_updated(),
         }
     }
 

@@ -8,8 +8,9 @@
 //! | `templates/`, the theme | the templates are compiled again and every output rendered with the bodies and site already in memory |
 //! | `static/` | the copied files are listed again; only changed ones are read |
 //!
-//! A rebuild that fails changes nothing: the last good site stays, and the
-//! changes it was asked to handle stay pending for the next rebuild.
+//! A rebuild that fails changes nothing that is served: the last good site
+//! stays (only the caches of what is on disk are refreshed), and the changes
+//! it was asked to handle stay pending for the next rebuild.
 //!
 //! The served site is a map from output path to bytes, built exactly as
 //! [`crate::output::write_atomically`] writes a folder: copies first (theme
@@ -196,7 +197,8 @@ pub fn dependents(old: &Site, new: &Site) -> Dirty {
             .map(|(_, t, p)| (t.map(str::to_string), p.to_string()))
             .collect()
     };
-    if nav(old) != nav(new) {
+    // Every page also shows the site's date of last update (in the footer).
+    if nav(old) != nav(new) || old.last_updated() != new.last_updated() {
         dirty.all = true;
         return dirty;
     }
@@ -1109,5 +1111,209 @@ mod tests {
             c,
             ["content/b/five.md", "content/b/one.md", "content/b/two.md"]
         );
+    }
+}
+
+/// Random sequences of edits, rebuilt incrementally, always equal a clean
+/// build of the same files.
+#[cfg(test)]
+mod equivalence {
+    use super::*;
+    use crate::config::Overrides;
+    use notify::event::{CreateKind, DataChange, EventKind, ModifyKind, RemoveKind, RenameMode};
+
+    /// A small deterministic random number generator (xorshift).
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    struct Site {
+        _tmp: tempfile::TempDir,
+        root: PathBuf,
+        changes: Changes,
+    }
+
+    impl Site {
+        fn event(&mut self, kind: EventKind, rels: &[&str]) {
+            let paths: Vec<PathBuf> = rels.iter().map(|r| self.root.join(r)).collect();
+            self.changes.add_event(&self.root, "default", &kind, &paths);
+        }
+        fn write(&mut self, rel: &str, text: &str) {
+            let p = self.root.join(rel);
+            let new = !p.exists();
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, text).unwrap();
+            let kind = if new {
+                EventKind::Create(CreateKind::File)
+            } else {
+                EventKind::Modify(ModifyKind::Data(DataChange::Content))
+            };
+            self.event(kind, &[rel]);
+        }
+        fn remove(&mut self, rel: &str) {
+            std::fs::remove_file(self.root.join(rel)).unwrap();
+            self.event(EventKind::Remove(RemoveKind::File), &[rel]);
+        }
+        fn rename(&mut self, from: &str, to: &str) {
+            let to_path = self.root.join(to);
+            std::fs::create_dir_all(to_path.parent().unwrap()).unwrap();
+            std::fs::rename(self.root.join(from), to_path).unwrap();
+            self.event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                &[from, to],
+            );
+        }
+        fn files(&self, under: &str) -> Vec<String> {
+            let mut out = Vec::new();
+            for e in walkdir::WalkDir::new(self.root.join(under)).sort_by_file_name() {
+                let e = e.unwrap();
+                if e.file_type().is_file() {
+                    let rel = e.path().strip_prefix(&self.root).unwrap();
+                    out.push(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+            out
+        }
+    }
+
+    fn page(rng: &mut Rng, n: usize) -> String {
+        let titles = ["Alpha", "Beta", "Gamma", "Delta"];
+        let mut fm = format!(
+            "+++\ntitle = \"{} {n}\"\nweight = {}\n",
+            titles[rng.below(4)],
+            rng.below(5)
+        );
+        if rng.below(6) == 0 {
+            fm.push_str("draft = true\n");
+        }
+        if rng.below(5) == 0 {
+            fm.push_str(&format!("date = 2024-0{}-01\n", 1 + rng.below(9)));
+        }
+        let words = "word ".repeat(rng.below(40));
+        format!("{fm}+++\nBody {n}: {words}\n\n## Part {}\n", rng.below(3))
+    }
+
+    #[test]
+    fn incremental_rebuilds_equal_clean_builds() {
+        for seed in [1u64, 7, 42] {
+            let tmp = tempfile::tempdir().unwrap();
+            let root = tmp.path().join("site");
+            let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+            let mut s = Site {
+                _tmp: tmp,
+                root: root.clone(),
+                changes: Changes::default(),
+            };
+            s.write("config.toml", "title = \"Equivalence\"\n");
+            s.write("content/_index.md", "+++\ntitle = \"Home\"\n+++\nHome.\n");
+            for sec in ["a", "b"] {
+                s.write(
+                    &format!("content/{sec}/_index.md"),
+                    &format!("+++\ntitle = \"Section {sec}\"\n+++\n"),
+                );
+                for i in 0..3 {
+                    let text = page(&mut rng, i);
+                    s.write(&format!("content/{sec}/p{i}.md"), &text);
+                }
+            }
+            s.write("static/x.txt", "x");
+            let options = BuildOptions {
+                root: root.clone(),
+                overrides: Overrides {
+                    base_url: Some("/".into()),
+                    ..Overrides::default()
+                },
+                update_lock: false,
+            };
+            let mut builder = Builder::new(options.clone());
+            builder.rebuild(std::mem::take(&mut s.changes)).unwrap();
+
+            for step in 0..40 {
+                let mut n = 100 + step;
+                let pages: Vec<String> = s
+                    .files("content")
+                    .into_iter()
+                    .filter(|f| f.ends_with(".md") && !f.ends_with("_index.md"))
+                    .collect();
+                let what = rng.below(9);
+                match what {
+                    0 | 1 if !pages.is_empty() => {
+                        let p = pages[rng.below(pages.len())].clone();
+                        let text = page(&mut rng, n);
+                        s.write(&p, &text);
+                    }
+                    2 => {
+                        let sec = ["a", "b", "c/d"][rng.below(3)];
+                        let text = page(&mut rng, n);
+                        s.write(&format!("content/{sec}/n{n}.md"), &text);
+                    }
+                    3 if pages.len() > 1 => {
+                        let p = pages[rng.below(pages.len())].clone();
+                        s.remove(&p);
+                    }
+                    4 if !pages.is_empty() => {
+                        let p = pages[rng.below(pages.len())].clone();
+                        n += 1000;
+                        let to = format!("content/{}/m{n}.md", ["a", "b"][rng.below(2)]);
+                        s.rename(&p, &to);
+                    }
+                    5 => {
+                        let sec = ["a", "b"][rng.below(2)];
+                        let sort = ["weight", "date", "title"][rng.below(3)];
+                        s.write(
+                            &format!("content/{sec}/_index.md"),
+                            &format!(
+                                "+++\ntitle = \"Section {sec} {}\"\nsort_by = \"{sort}\"\n+++\nIntro {n}.\n",
+                                rng.below(2)
+                            ),
+                        );
+                    }
+                    6 => {
+                        s.write("static/x.txt", &format!("x{n}"));
+                        s.write(&format!("static/s{}.txt", rng.below(3)), "s");
+                    }
+                    7 => {
+                        let footer = ["", "<p>Footer</p>"][rng.below(2)];
+                        s.write(
+                            "templates/page.html",
+                            &format!(
+                                "{{% extends \"themes/default/page.html\" %}}{{% block footer %}}{footer}{{% endblock footer %}}"
+                            ),
+                        );
+                    }
+                    _ => {
+                        s.write(
+                            "config.toml",
+                            &format!("title = \"Equivalence {}\"\n", rng.below(2)),
+                        );
+                    }
+                }
+                let changes = std::mem::take(&mut s.changes);
+                let served = builder
+                    .rebuild(changes)
+                    .unwrap_or_else(|e| panic!("seed {seed} step {step}: {e}"))
+                    .map;
+                let clean = clean_site_map(&options).unwrap();
+                let mut a: Vec<&Arc<str>> = served.keys().collect();
+                let mut b: Vec<&Arc<str>> = clean.keys().collect();
+                a.sort();
+                b.sort();
+                assert_eq!(a, b, "seed {seed} step {step} (operation {what}): paths");
+                for (path, bytes) in &clean {
+                    assert!(
+                        served[path] == *bytes,
+                        "seed {seed} step {step} (operation {what}): {path} differs:\n{}\n--- clean ---\n{}",
+                        String::from_utf8_lossy(&served[path]),
+                        String::from_utf8_lossy(bytes)
+                    );
+                }
+            }
+        }
     }
 }

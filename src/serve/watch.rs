@@ -212,7 +212,12 @@ impl Watcher {
     /// the operating system's events (for network and some virtual file
     /// systems).
     pub fn new(root: &Path, poll: bool, events: Sender<DebounceEventResult>) -> Result<Self> {
-        let err = |e: notify::Error| Error::msg(format!("cannot watch {}: {e}", root.display()));
+        let err = |e: notify::Error| {
+            Error::msg(format!(
+                "cannot watch {}: {e} (--poll scans for changes instead)",
+                root.display()
+            ))
+        };
         let inner = if poll {
             // Modification times have a resolution of a second when
             // polled: compare contents, or two saves within a second look
@@ -262,8 +267,16 @@ impl Watcher {
                 let _ = self.inner.unwatch(&dir);
                 self.watched.remove(&dir);
             }
-            if exists && self.inner.watch(&dir, RecursiveMode::Recursive).is_ok() {
-                self.watched.insert(dir);
+            if exists {
+                match self.inner.watch(&dir, RecursiveMode::Recursive) {
+                    Ok(()) => {
+                        self.watched.insert(dir);
+                    }
+                    Err(e) => eprintln!(
+                        "warning: cannot watch {}: {e}; its changes will not be seen (--poll scans for changes instead)",
+                        dir.display()
+                    ),
+                }
             }
         }
     }

@@ -10,47 +10,14 @@
 //! them); without them the test fails when `CI` is set and is skipped with a
 //! loud message otherwise.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 
 use crate::common::{Fixture, bin, serve_dir};
 
-fn harness() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("browser")
-}
+#[path = "../browser/harness.rs"]
+mod harness;
 
-/// Whether the browser harness can run; panics under CI when it cannot.
-pub fn browser_available() -> bool {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let missing = if !Path::new(&chromium).exists() {
-        Some(format!("Chromium ({chromium})"))
-    } else if !Command::new("node")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-    {
-        Some("node".into())
-    } else if !harness().join("node_modules/playwright-core").is_dir() {
-        Some("playwright-core (run `npm ci` in tests/browser)".into())
-    } else {
-        None
-    };
-    match missing {
-        None => true,
-        Some(what) if std::env::var_os("CI").is_some() => {
-            panic!("browser test: {what} is missing, and CI is set")
-        }
-        Some(what) => {
-            eprintln!(
-                "\n=== SKIP: browser test not run: {what} is missing (.ci/run installs it) ===\n"
-            );
-            false
-        }
-    }
-}
+use harness::{browser_available, run_script};
 
 /// Builds `root` for serving at a fresh port; returns the base URL and the output.
 fn build_and_serve(root: &Path, out: &Path) -> String {
@@ -128,19 +95,9 @@ fn the_site_works_in_a_real_browser() {
     });
     let config_file = tmp.path().join("browser.json");
     std::fs::write(&config_file, config.to_string()).unwrap();
-    let out = Command::new("node")
-        .arg(harness().join("site.mjs"))
-        .arg(&config_file)
-        .current_dir(harness())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "browser checks failed:\n{stdout}\n{stderr}"
-    );
-    assert!(stdout.trim_end().ends_with("ok"), "{stdout}");
+    let (ok, output) = run_script("site.mjs", &[config_file.to_str().unwrap()]);
+    assert!(ok, "browser checks failed:\n{output}");
+    assert!(output.contains("\nok"), "{output}");
     for name in [
         "home-light-375",
         "home-dark-1280",
