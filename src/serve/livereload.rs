@@ -74,7 +74,8 @@ impl ErrorView {
 #[derive(Debug, Default)]
 pub struct Snapshot {
     pub map: Arc<SiteMap>,
-    /// The number of the good build served (0 before the first one).
+    /// The number of the good build served, counted from a base that
+    /// differs between runs of `serve`.
     pub site: u64,
     /// Empty when the last rebuild succeeded.
     pub errors: Vec<ErrorView>,
@@ -107,6 +108,20 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// Serves nothing yet; the first good build will be number `base + 1`.
+    pub fn starting_at(base: u64) -> Self {
+        Self {
+            state: Mutex::new((
+                0,
+                Arc::new(Snapshot {
+                    site: base,
+                    ..Snapshot::default()
+                }),
+            )),
+            changed: Condvar::new(),
+        }
+    }
+
     pub fn snapshot(&self) -> Arc<Snapshot> {
         self.state
             .lock()

@@ -20,7 +20,7 @@ use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::build::{BuildOptions, load_config};
 use crate::config::Overrides;
@@ -69,9 +69,16 @@ pub struct Server {
     builder: Builder,
 }
 
-/// How long to wait after a batch of events for more of the same burst
-/// (`git checkout`, a folder copied in), so that it makes one rebuild.
+/// How long to wait after a batch of events for more of the same burst, so
+/// that it makes one rebuild: briefly after a change to one or two files
+/// (an editor's save), longer once many files change at once (`git
+/// checkout`, a folder copied in), whose writer may pause between files.
 const SETTLE: Duration = Duration::from_millis(30);
+const BURST_SETTLE: Duration = Duration::from_millis(200);
+/// The longest a rebuild waits for a burst to end.
+const MAX_SETTLE: Duration = Duration::from_secs(2);
+/// How many changed files make a burst.
+const BURST: usize = 3;
 
 impl Server {
     /// Binds the HTTP server. The address it reports is the one bound (the
@@ -101,7 +108,7 @@ impl Server {
             root,
             listener: Some(listener),
             addr,
-            shared: Arc::new(Shared::default()),
+            shared: Arc::new(Shared::starting_at(session_base())),
             builder: Builder::new(build),
         })
     }
@@ -174,25 +181,32 @@ impl Server {
         while let Ok(batch) = rx.recv() {
             let theme = self.theme();
             let mut changes = Changes::default();
-            let mut add = |batch: notify_debouncer_full::DebounceEventResult| match batch {
-                Ok(events) => {
-                    for e in events {
-                        if e.event.need_rescan() {
-                            changes.rescan();
+            if !add_batch(&mut changes, &root, &theme, batch) {
+                // Reads of files (the builds' own among them), swap files…
+                continue;
+            }
+            // Wait for the end of the burst: until no relevant event came
+            // for a while, but not forever (a file rewritten all the time).
+            let start = Instant::now();
+            let mut quiet_since = Instant::now();
+            while start.elapsed() < MAX_SETTLE {
+                let settle = if changes.paths.len() >= BURST {
+                    BURST_SETTLE
+                } else {
+                    SETTLE
+                };
+                let Some(left) = settle.checked_sub(quiet_since.elapsed()) else {
+                    break;
+                };
+                match rx.recv_timeout(left) {
+                    Ok(more) => {
+                        if add_batch(&mut changes, &root, &theme, more) {
+                            quiet_since = Instant::now();
                         }
-                        changes.add_event(&root, &theme, &e.event.kind, &e.event.paths);
                     }
+                    Err(mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
                 }
-                Err(errors) => {
-                    for e in errors {
-                        eprintln!("warning: file watcher: {e}; rebuilding everything");
-                    }
-                    changes.rescan();
-                }
-            };
-            add(batch);
-            while let Ok(more) = rx.recv_timeout(SETTLE) {
-                add(more);
             }
             if changes.is_empty() {
                 continue;
@@ -250,6 +264,47 @@ impl Server {
             }
         }
     }
+}
+
+/// Records a batch of watcher events; returns whether any of them matters
+/// to a rebuild.
+fn add_batch(
+    changes: &mut Changes,
+    root: &std::path::Path,
+    theme: &str,
+    batch: notify_debouncer_full::DebounceEventResult,
+) -> bool {
+    let mut relevant = false;
+    match batch {
+        Ok(events) => {
+            for e in events {
+                if e.event.need_rescan() {
+                    changes.rescan();
+                    relevant = true;
+                }
+                relevant |= changes.add_event(root, theme, &e.event.kind, &e.event.paths);
+            }
+        }
+        Err(errors) => {
+            for e in errors {
+                eprintln!("warning: file watcher: {e}; rebuilding everything");
+            }
+            changes.rescan();
+            relevant = true;
+        }
+    }
+    relevant
+}
+
+/// Where this process numbers its builds from: different from one run of
+/// `serve` to the next, so that a page left open across a restart reloads
+/// (and small enough for JavaScript numbers).
+fn session_base() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    ((nanos ^ u128::from(std::process::id())) % (1 << 40)) as u64 * 1000
 }
 
 /// Opens `url` with the system's default browser; a failure is only a

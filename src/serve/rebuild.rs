@@ -1316,4 +1316,47 @@ mod equivalence {
             }
         }
     }
+
+    #[test]
+    fn changes_of_failed_rebuilds_are_not_forgotten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let mut s = Site {
+            _tmp: tmp,
+            root: root.clone(),
+            changes: Changes::default(),
+        };
+        s.write("config.toml", "title = \"Pending\"\n");
+        s.write("content/a.md", "+++\ntitle = \"A\"\n+++\nA.\n");
+        let options = BuildOptions {
+            root: root.clone(),
+            overrides: Overrides {
+                base_url: Some("/".into()),
+                ..Overrides::default()
+            },
+            update_lock: false,
+        };
+        let mut builder = Builder::new(options.clone());
+        builder.rebuild(std::mem::take(&mut s.changes)).unwrap();
+
+        // Break the page: the rebuild fails.
+        s.write("content/a.md", "+++\ntitle = [\n+++\n");
+        assert!(builder.rebuild(std::mem::take(&mut s.changes)).is_err());
+        // A good template change alone still fails (the page is broken)...
+        s.write(
+            "templates/page.html",
+            "{% extends \"themes/default/page.html\" %}{% block footer %}<p>New footer</p>{% endblock footer %}",
+        );
+        let err = builder.rebuild(std::mem::take(&mut s.changes)).unwrap_err();
+        assert!(err.to_string().contains("content/a.md"), "{err}");
+        // ...and once the page is fixed, the template change is there too.
+        s.write("content/a.md", "+++\ntitle = \"A\"\n+++\nFixed.\n");
+        let served = builder.rebuild(std::mem::take(&mut s.changes)).unwrap().map;
+        let page = String::from_utf8_lossy(&served["a/index.html"]).into_owned();
+        assert!(
+            page.contains("New footer") && page.contains("Fixed."),
+            "{page}"
+        );
+        assert_eq!(served, clean_site_map(&options).unwrap());
+    }
 }

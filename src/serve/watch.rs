@@ -120,11 +120,19 @@ impl Changes {
     }
 
     /// Records one event: every path it names (a rename names both the old
-    /// and the new path) is classified.
-    pub fn add_event(&mut self, root: &Path, theme: &str, kind: &EventKind, paths: &[PathBuf]) {
+    /// and the new path) is classified. Returns whether anything a rebuild
+    /// depends on changed.
+    pub fn add_event(
+        &mut self,
+        root: &Path,
+        theme: &str,
+        kind: &EventKind,
+        paths: &[PathBuf],
+    ) -> bool {
         if !is_relevant(kind) {
-            return;
+            return false;
         }
+        let mut relevant = false;
         for path in paths {
             let Some(change) = classify(root, theme, path) else {
                 continue;
@@ -139,7 +147,9 @@ impl Changes {
                 }
             }
             self.paths.insert(path.clone());
+            relevant = true;
         }
+        relevant
     }
 
     /// The watcher may have missed events (its queue overflowed, or it

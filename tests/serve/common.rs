@@ -116,6 +116,57 @@ impl Served {
         self.log.lock().unwrap().clone()
     }
 
+    /// The reports of the builds so far (`Built …` and `Rebuilt …` lines).
+    pub fn reports(&self) -> Vec<String> {
+        self.log()
+            .lines()
+            .filter(|l| l.starts_with("Built ") || l.starts_with("Rebuilt "))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Waits until at least `n` build reports were printed (the log is read
+    /// on its own thread, a moment after the server acts); returns them.
+    pub fn wait_for_reports(&self, n: usize) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let r = self.reports();
+            if r.len() >= n {
+                return r;
+            }
+            assert!(
+                start.elapsed() < WAIT,
+                "fewer than {n} build reports after {WAIT:?}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits for report number `n` (1-based) and checks that no other
+    /// follows within a moment: exactly `n` builds happened.
+    pub fn expect_reports(&self, n: usize) -> Vec<String> {
+        self.wait_for_reports(n);
+        std::thread::sleep(Duration::from_millis(500));
+        let r = self.reports();
+        assert_eq!(r.len(), n, "expected {n} builds:\n{}", self.log());
+        r
+    }
+
+    /// The number of build reports once no new one came for half a second.
+    pub fn settled_reports(&self) -> usize {
+        let start = Instant::now();
+        let mut n = self.reports().len();
+        loop {
+            std::thread::sleep(Duration::from_millis(500));
+            let now = self.reports().len();
+            if now == n || start.elapsed() > WAIT {
+                return now;
+            }
+            n = now;
+        }
+    }
+
     pub fn host(&self) -> String {
         self.addr.to_string()
     }

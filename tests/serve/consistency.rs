@@ -139,13 +139,6 @@ fn git(s: &Served, args: &[&str]) {
     );
 }
 
-fn rebuilds(s: &Served) -> usize {
-    s.log()
-        .lines()
-        .filter(|l| l.starts_with("Rebuilt ") || l.starts_with("Built "))
-        .count()
-}
-
 #[test]
 fn git_checkout_of_another_branch_is_one_rebuild() {
     if std::process::Command::new("git")
@@ -193,12 +186,12 @@ fn git_checkout_of_another_branch_is_one_rebuild() {
                 "The about page."
             },
         );
-        let before = rebuilds(&s);
+        let before = s.settled_reports();
         git(&s, &["checkout", "-q", branch]);
         s.wait_for_text("/about/", marker);
         assert_converges(&s, &mut seen, &format!("after checking out {branch}"));
         assert_eq!(
-            rebuilds(&s),
+            s.expect_reports(before + 1).len(),
             before + 1,
             "checkout of {branch}:\n{}",
             s.log()

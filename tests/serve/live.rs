@@ -2,23 +2,6 @@
 
 use crate::common::Served;
 
-/// The number of rebuilds the server has reported so far.
-fn rebuilds(s: &Served) -> usize {
-    s.log()
-        .lines()
-        .filter(|l| l.starts_with("Rebuilt "))
-        .count()
-}
-
-/// The last rebuild report.
-fn last_rebuild(s: &Served) -> String {
-    s.log()
-        .lines()
-        .rfind(|l| l.starts_with("Rebuilt "))
-        .unwrap_or_default()
-        .to_string()
-}
-
 #[test]
 fn page_edit_rerenders_the_page_and_its_listing_only() {
     let s = Served::start("serve-basic", &[]);
@@ -29,8 +12,9 @@ fn page_edit_rerenders_the_page_and_its_listing_only() {
     );
     s.wait_for_text("/notes/first/", "An edited first note.");
     // The page and the section that lists it; one body.
+    let reports = s.expect_reports(2);
     assert!(
-        last_rebuild(&s).starts_with("Rebuilt 2 outputs (1 Markdown body, 0 files read)"),
+        reports[1].starts_with("Rebuilt 2 outputs (1 Markdown body, 0 files read)"),
         "{}",
         s.log()
     );
@@ -102,12 +86,11 @@ fn folders_renamed_and_deleted() {
 fn static_file_is_copied_alone() {
     let s = Served::start("serve-basic", &[]);
     s.wait_for_text("/app.css", "#123");
-    let before = rebuilds(&s);
     s.write("static/app.css", "body { color: #456; }\n");
     s.wait_for_text("/app.css", "#456");
-    assert_eq!(rebuilds(&s), before + 1, "{}", s.log());
+    let reports = s.expect_reports(2);
     assert!(
-        last_rebuild(&s).starts_with("Rebuilt 0 outputs (0 Markdown bodies, 1 file read)"),
+        reports[1].starts_with("Rebuilt 0 outputs (0 Markdown bodies, 1 file read)"),
         "{}",
         s.log()
     );
@@ -127,7 +110,8 @@ fn template_change_rerenders_without_rereading_content() {
         "{% extends \"themes/default/page.html\" %}\n{% block footer %}<p>Custom footer</p>{% endblock footer %}\n",
     );
     s.wait_for_text("/about/", "Custom footer");
-    let report = last_rebuild(&s);
+    let reports = s.wait_for_reports(2);
+    let report = reports.last().unwrap();
     assert!(report.contains("(0 Markdown bodies"), "{report}");
     s.remove("templates/page.html");
     s.wait_for("/about/", "without the override", |r| {
@@ -151,7 +135,6 @@ fn config_change_rebuilds_everything() {
 fn a_burst_of_files_makes_one_rebuild() {
     let s = Served::start("serve-basic", &[]);
     s.wait_for_text("/about/", "The about page.");
-    let before = rebuilds(&s);
     // Like `git checkout` of another branch: many files written at once.
     for i in 0..60 {
         s.write(
@@ -167,7 +150,7 @@ fn a_burst_of_files_makes_one_rebuild() {
     for i in 0..60 {
         s.wait_for_text(&format!("/burst/p{i:02}/"), &format!("Burst page {i}."));
     }
-    assert_eq!(rebuilds(&s), before + 1, "{}", s.log());
+    s.expect_reports(2);
 }
 
 #[test]
@@ -194,8 +177,9 @@ fn content_assets_are_served_and_updated() {
     let r = s.wait_for_text("/notes/diagram/box.svg", "<circle");
     assert_eq!(r.header("content-type"), Some("image/svg+xml"));
     // Only the asset was read; no page was rendered.
+    let reports = s.expect_reports(2);
     assert!(
-        last_rebuild(&s).starts_with("Rebuilt 0 outputs (0 Markdown bodies, 1 file read)"),
+        reports[1].starts_with("Rebuilt 0 outputs (0 Markdown bodies, 1 file read)"),
         "{}",
         s.log()
     );
