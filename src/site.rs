@@ -73,6 +73,32 @@ pub struct Site {
     pub assets: Vec<Asset>,
 }
 
+impl Page {
+    /// The page's body, as the Markdown renderer takes it.
+    pub fn document(&self) -> crate::markdown::Document<'_> {
+        crate::markdown::Document {
+            file: &self.file,
+            path: &self.path,
+            citations: &self.meta.citations,
+            id_prefix: "",
+            autolink: true,
+        }
+    }
+}
+
+impl Section {
+    /// The section's body, as the Markdown renderer takes it.
+    pub fn document(&self) -> crate::markdown::Document<'_> {
+        crate::markdown::Document {
+            file: &self.file,
+            path: &self.path,
+            citations: &self.meta.citations,
+            id_prefix: "",
+            autolink: true,
+        }
+    }
+}
+
 impl Site {
     /// Resolves `content` under `config`.
     pub fn resolve(config: Config, content: Content) -> Result<Site> {

@@ -203,7 +203,7 @@ pub struct PassContext<'a> {
     /// Filled by [`blocks`]: every block with an id, in order.
     pub blocks: Vec<blocks::Block>,
     /// Ids of other elements a reader may link to (footnotes), filled by the
-    /// passes that make them; see [`Rendered::anchors`].
+    /// passes that make them; see [`Rendered::anchor_ids`].
     pub anchors: Vec<String>,
     /// Filled by [`links`]: every link the author wrote, for checking.
     pub links: Vec<links::Link>,
@@ -259,7 +259,7 @@ pub struct Rendered {
     pub term_uses: Vec<glossary::TermUse>,
     pub mentions: Vec<entities::Mention>,
     pub blocks: Vec<blocks::Block>,
-    /// Footnote ids (see [`Rendered::anchors`] for all).
+    /// Footnote ids (see [`Rendered::anchor_ids`] for all).
     pub anchors: Vec<String>,
     pub links: Vec<links::Link>,
     pub word_count: usize,

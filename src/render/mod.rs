@@ -126,28 +126,12 @@ pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
     let pages = site
         .pages
         .par_iter()
-        .map(|p| {
-            markdown.render(Document {
-                file: &p.file,
-                path: &p.path,
-                citations: &p.meta.citations,
-                id_prefix: "",
-                autolink: true,
-            })
-        })
+        .map(|p| markdown.render(p.document()))
         .collect();
     let sections = site
         .sections
         .par_iter()
-        .map(|s| {
-            markdown.render(Document {
-                file: &s.file,
-                path: &s.path,
-                citations: &s.meta.citations,
-                id_prefix: "",
-                autolink: true,
-            })
-        })
+        .map(|s| markdown.render(s.document()))
         .collect();
     let sources = site
         .sources

@@ -796,32 +796,9 @@ fn reuse_bodies(
             _ => (markdown.render(doc), true),
         }
     };
-    let pages: Vec<(Rendered, bool)> = new
-        .pages
-        .par_iter()
-        .map(|p| {
-            get(Document {
-                file: &p.file,
-                path: &p.path,
-                citations: &p.meta.citations,
-                id_prefix: "",
-                autolink: true,
-            })
-        })
-        .collect();
-    let sections: Vec<(Rendered, bool)> = new
-        .sections
-        .par_iter()
-        .map(|s| {
-            get(Document {
-                file: &s.file,
-                path: &s.path,
-                citations: &s.meta.citations,
-                id_prefix: "",
-                autolink: true,
-            })
-        })
-        .collect();
+    let pages: Vec<(Rendered, bool)> = new.pages.par_iter().map(|p| get(p.document())).collect();
+    let sections: Vec<(Rendered, bool)> =
+        new.sections.par_iter().map(|s| get(s.document())).collect();
     let collections = if dirty.all_bodies {
         let fresh = render::render_markdown(new, markdown);
         Some((fresh.sources, fresh.glossary, fresh.entities))

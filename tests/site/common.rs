@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use scraper::{Html, Selector};
@@ -50,24 +50,9 @@ impl Run {
     }
 }
 
-pub fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("fixtures")
-}
-
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
+#[path = "../shared/fixtures.rs"]
+mod fixtures;
+pub use fixtures::{copy_dir, fixtures_dir};
 
 pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_sourcebrief"))
