@@ -46,7 +46,7 @@ impl Pass for Blocks {
     fn run<'a>(&self, events: Vec<Spanned<'a>>, cx: &mut PassContext<'_>) -> Vec<Spanned<'a>> {
         let body = cx.doc.file.body();
         let mut used: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
-        used.extend(cx.headings.iter().map(|h| h.id.clone()));
+        used.extend(cx.out.headings.iter().map(|h| h.id.clone()));
         // Explicit ids first, so generated ones never take them.
         let explicit: Vec<Option<String>> = events
             .iter()
@@ -76,7 +76,7 @@ impl Pass for Blocks {
                     };
                     strip.push(explicit[i].clone());
                     open.push(id.clone());
-                    cx.blocks.push(Block {
+                    cx.out.blocks.push(Block {
                         id: id.clone(),
                         kind: "paragraph",
                         range: range.clone(),
@@ -95,7 +95,7 @@ impl Pass for Blocks {
                 }
                 Event::Start(Tag::Item) => {
                     let id = unique(&mut used, "li", &body[range.clone()]);
-                    cx.blocks.push(Block {
+                    cx.out.blocks.push(Block {
                         id: id.clone(),
                         kind: "item",
                         range: range.clone(),
@@ -105,7 +105,7 @@ impl Pass for Blocks {
                 Event::End(TagEnd::Item) => Some("</li>\n".into()),
                 Event::Start(Tag::BlockQuote(_)) => {
                     let id = unique(&mut used, "quote", &body[range.clone()]);
-                    cx.blocks.push(Block {
+                    cx.out.blocks.push(Block {
                         id: id.clone(),
                         kind: "quote",
                         range: range.clone(),
@@ -118,7 +118,7 @@ impl Pass for Blocks {
                     let raw = &body[range.clone()];
                     let header = raw.lines().next().unwrap_or(raw);
                     let id = unique(&mut used, "table", header);
-                    cx.blocks.push(Block {
+                    cx.out.blocks.push(Block {
                         id: id.clone(),
                         kind: "table",
                         range: range.clone(),

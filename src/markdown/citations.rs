@@ -138,7 +138,7 @@ impl Pass for Citations {
         for d in &state.declared {
             if !state.by_id.contains_key(d.decl.id.as_str()) {
                 let span = cx.doc.file.front_matter_span(&format!("\"{}\"", d.decl.id));
-                cx.diagnostics.push(cx.doc.file.warning_at(
+                cx.out.diagnostics.push(cx.doc.file.warning_at(
                     format!(
                         "citation `{}` is declared but never cited in the text",
                         d.decl.id
@@ -148,7 +148,7 @@ impl Pass for Citations {
             }
         }
         // Back-reference labels: `^` alone, or a, b, c… for several uses.
-        for c in &mut cx.citations {
+        for c in &mut cx.out.citations {
             if c.backrefs.len() > 1 {
                 for (i, b) in c.backrefs.iter_mut().enumerate() {
                     b.label = backref_label(i);
@@ -161,7 +161,7 @@ impl Pass for Citations {
 
 struct State<'d> {
     declared: Vec<Declared<'d>>,
-    /// Citation id → index into `cx.citations`.
+    /// Citation id → index into `cx.out.citations`.
     by_id: HashMap<String, usize>,
 }
 
@@ -228,10 +228,10 @@ impl State<'_> {
                 None => (item.trim(), None),
             };
             if let Some(i) = self.resolve(key, locator, span, cx) {
-                html.push_str(&marker(&mut cx.citations[i]));
-                let c = &cx.citations[i];
+                html.push_str(&marker(&mut cx.out.citations[i]));
+                let c = &cx.out.citations[i];
                 let marker_id = c.backrefs.last().map(|b| b.id.clone()).unwrap_or_default();
-                cx.citation_uses.push(CitationUse {
+                cx.out.citation_uses.push(CitationUse {
                     citation: i,
                     marker: marker_id,
                     offset: span.start,
@@ -319,9 +319,9 @@ impl State<'_> {
 
     /// Adds a citation on its first use; it takes the next number.
     fn register(&mut self, id: &str, mut c: Citation, cx: &mut PassContext<'_>) -> usize {
-        c.number = cx.citations.len() + 1;
-        cx.citations.push(c);
-        let i = cx.citations.len() - 1;
+        c.number = cx.out.citations.len() + 1;
+        cx.out.citations.push(c);
+        let i = cx.out.citations.len() - 1;
         self.by_id.insert(id.to_string(), i);
         i
     }
@@ -432,7 +432,7 @@ fn validate_declared<'d>(cx: &mut PassContext<'d>) -> Vec<Declared<'d>> {
         *n += 1;
         if *n > 1 {
             let span = nth_span(file, &id_needle, *n);
-            cx.diagnostics.push(file.error_at(
+            cx.out.diagnostics.push(file.error_at(
                 format!("citation id `{}` is declared twice on this page", decl.id),
                 span,
             ));
@@ -440,7 +440,7 @@ fn validate_declared<'d>(cx: &mut PassContext<'d>) -> Vec<Declared<'d>> {
         }
         let span = file.front_matter_span(&id_needle);
         if decl.id.trim().is_empty() || decl.id.contains([' ', ';', ',', '[', ']', '@']) {
-            cx.diagnostics.push(file.error_at(
+            cx.out.diagnostics.push(file.error_at(
                 format!(
                     "citation id `{}` must be a single word (letters, digits, - and _)",
                     decl.id
@@ -462,7 +462,7 @@ fn validate_declared<'d>(cx: &mut PassContext<'d>) -> Vec<Declared<'d>> {
             if let Some(h) = hint {
                 d = d.with_help(h);
             }
-            cx.diagnostics.push(d);
+            cx.out.diagnostics.push(d);
             continue;
         }
         let pages = match (&decl.page, &decl.pages) {
@@ -472,7 +472,7 @@ fn validate_declared<'d>(cx: &mut PassContext<'d>) -> Vec<Declared<'d>> {
             }
             (None, Some(PagesValue::Text(t))) => PageRange::parse(t),
             (Some(_), Some(_)) => {
-                cx.diagnostics.push(file.error_at(
+                cx.out.diagnostics.push(file.error_at(
                     format!(
                         "citation `{}` sets both `page` and `pages`; keep one",
                         decl.id
@@ -482,7 +482,7 @@ fn validate_declared<'d>(cx: &mut PassContext<'d>) -> Vec<Declared<'d>> {
                 continue;
             }
             (None, None) => {
-                cx.diagnostics.push(file.error_at(
+                cx.out.diagnostics.push(file.error_at(
                     format!(
                         "citation `{}` needs `page = N` or `pages = \"N-M\"`",
                         decl.id
@@ -498,7 +498,7 @@ fn validate_declared<'d>(cx: &mut PassContext<'d>) -> Vec<Declared<'d>> {
                 Some(PagesValue::Text(t)) => format!("\"{t}\""),
                 _ => "page".into(),
             };
-            cx.diagnostics.push(file.error_at(
+            cx.out.diagnostics.push(file.error_at(
                 format!("malformed page locator in citation `{}`: write `page = 4` or `pages = \"3-4\"`", decl.id),
                 nth_span_after(file, &id_needle, &needle),
             ));
@@ -506,7 +506,7 @@ fn validate_declared<'d>(cx: &mut PassContext<'d>) -> Vec<Declared<'d>> {
         };
         if let Some(msg) = out_of_range(&decl.source, pages, cx.lib) {
             let span = nth_span_after(file, &id_needle, "page");
-            cx.diagnostics.push(file.error_at(msg, span));
+            cx.out.diagnostics.push(file.error_at(msg, span));
             continue;
         }
         valid.push(Declared { decl, pages });

@@ -147,7 +147,7 @@ impl Pass for Entities {
                         Ok(i) => {
                             let (_, title, url) = &cx.lib.entities.entities[i];
                             mentioned.insert(i);
-                            cx.mentions.push(Mention {
+                            cx.out.mentions.push(Mention {
                                 entity: i,
                                 offset: range.start,
                                 text: super::plain_text(&inner),
@@ -237,7 +237,7 @@ fn autolink<'a>(
             range.clone(),
         ));
         out.push((Event::End(TagEnd::Link), range.clone()));
-        cx.mentions.push(Mention {
+        cx.out.mentions.push(Mention {
             entity: f.term,
             offset: super::glossary::offset_in(&range, f),
             text: text[f.start..f.end].to_string(),

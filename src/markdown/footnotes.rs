@@ -128,8 +128,9 @@ impl Pass for Footnotes {
         for &i in &order {
             let note = &mut notes[i];
             let slug = format!("{prefix}{}", slugify(&note.label));
-            cx.anchors.push(format!("fn-{slug}"));
-            cx.anchors
+            cx.out.anchors.push(format!("fn-{slug}"));
+            cx.out
+                .anchors
                 .extend((1..=note.uses).map(|k| format!("fnref-{slug}-{k}")));
             let mut backs = String::new();
             for k in 1..=note.uses {

@@ -197,7 +197,7 @@ impl Pass for Glossary {
                     ),
                 };
                 out.push((Event::InlineHtml(CowStr::from(html)), range.clone()));
-                cx.term_uses.push(TermUse {
+                cx.out.term_uses.push(TermUse {
                     term: f.term,
                     offset: offset_in(&range, f),
                 });

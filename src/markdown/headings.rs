@@ -85,14 +85,14 @@ impl Pass for Headings {
             out.extend(inner);
             out.push((Event::Html(close.into()), range));
             flat.push((level as u8, id.clone(), title.clone()));
-            cx.headings.push(Heading {
+            cx.out.headings.push(Heading {
                 level: level as u8,
                 id,
                 title,
                 offset,
             });
         }
-        cx.toc = nest(flat);
+        cx.out.toc = nest(flat);
         out
     }
 }

@@ -34,12 +34,12 @@ impl Pass for Links {
                     link_type,
                     dest_url,
                     ..
-                }) if !matches!(link_type, LinkType::WikiLink { .. }) => cx.links.push(Link {
+                }) if !matches!(link_type, LinkType::WikiLink { .. }) => cx.out.links.push(Link {
                     dest: dest_url.to_string(),
                     range: range.clone(),
                     image: false,
                 }),
-                Event::Start(Tag::Image { dest_url, .. }) => cx.links.push(Link {
+                Event::Start(Tag::Image { dest_url, .. }) => cx.out.links.push(Link {
                     dest: dest_url.to_string(),
                     range: range.clone(),
                     image: true,

@@ -182,31 +182,13 @@ pub trait Pass: Sync {
     fn run<'a>(&self, events: Vec<Spanned<'a>>, cx: &mut PassContext<'_>) -> Vec<Spanned<'a>>;
 }
 
-/// What a pass can see of the page and where it puts what it finds.
+/// What a pass can see of the page, and the [`Rendered`] result it fills
+/// in: each field of it says which pass fills it.
 pub struct PassContext<'a> {
     pub doc: Document<'a>,
     pub lib: &'a Library,
-    /// Warnings and errors, pointing into the document's file.
-    pub diagnostics: Vec<Diagnostic>,
-    /// Filled by [`headings`]: every heading, in order.
-    pub headings: Vec<Heading>,
-    /// Filled by [`headings`].
-    pub toc: Vec<TocEntry>,
-    /// Filled by [`citations`]: the reference list, in order of first use.
-    pub citations: Vec<Citation>,
-    /// Filled by [`citations`]: every marker.
-    pub citation_uses: Vec<CitationUse>,
-    /// Filled by [`glossary`]: the terms linked, in order.
-    pub term_uses: Vec<glossary::TermUse>,
-    /// Filled by [`entities`]: the entity links, in order.
-    pub mentions: Vec<entities::Mention>,
-    /// Filled by [`blocks`]: every block with an id, in order.
-    pub blocks: Vec<blocks::Block>,
-    /// Ids of other elements a reader may link to (footnotes), filled by the
-    /// passes that make them; see [`Rendered::anchor_ids`].
-    pub anchors: Vec<String>,
-    /// Filled by [`links`]: every link the author wrote, for checking.
-    pub links: Vec<links::Link>,
+    /// The result so far (the HTML and word count are set after the passes).
+    pub out: Rendered,
 }
 
 impl PassContext<'_> {
@@ -218,13 +200,16 @@ impl PassContext<'_> {
 
     pub fn warn(&mut self, message: impl Into<String>, body: &Range<usize>) {
         let span = self.file_span(body);
-        self.diagnostics
+        self.out
+            .diagnostics
             .push(self.doc.file.warning_at(message, span));
     }
 
     pub fn error(&mut self, message: impl Into<String>, body: &Range<usize>) {
         let span = self.file_span(body);
-        self.diagnostics.push(self.doc.file.error_at(message, span));
+        self.out
+            .diagnostics
+            .push(self.doc.file.error_at(message, span));
     }
 }
 
@@ -248,21 +233,32 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
-/// The result of rendering one body.
+/// The result of rendering one body: the HTML and what the passes found
+/// (links and TOC as data, in Zola's manner).
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
+    /// Filled by [`headings`].
     pub toc: Vec<TocEntry>,
+    /// Filled by [`headings`]: every heading, in order.
     pub headings: Vec<Heading>,
+    /// Filled by [`citations`]: the reference list, in order of first use.
     pub citations: Vec<Citation>,
+    /// Filled by [`citations`]: every marker.
     pub citation_uses: Vec<CitationUse>,
+    /// Filled by [`glossary`]: the terms linked, in order.
     pub term_uses: Vec<glossary::TermUse>,
+    /// Filled by [`entities`]: the entity links, in order.
     pub mentions: Vec<entities::Mention>,
+    /// Filled by [`blocks`]: every block with an id, in order.
     pub blocks: Vec<blocks::Block>,
-    /// Footnote ids (see [`Rendered::anchor_ids`] for all).
+    /// Ids of other elements a reader may link to (footnotes), filled by the
+    /// passes that make them; see [`Rendered::anchor_ids`] for all.
     pub anchors: Vec<String>,
+    /// Filled by [`links`]: every link the author wrote, for checking.
     pub links: Vec<links::Link>,
     pub word_count: usize,
+    /// Warnings and errors of every pass, pointing into the document's file.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -367,23 +363,15 @@ impl Markdown {
         let mut cx = PassContext {
             doc,
             lib: &self.library,
-            diagnostics: Vec::new(),
-            headings: Vec::new(),
-            toc: Vec::new(),
-            citations: Vec::new(),
-            citation_uses: Vec::new(),
-            term_uses: Vec::new(),
-            mentions: Vec::new(),
-            blocks: Vec::new(),
-            anchors: Vec::new(),
-            links: Vec::new(),
+            out: Rendered::default(),
         };
         for pass in self.passes() {
             events = pass.run(events, &mut cx);
         }
+        let mut out = cx.out;
         // Each mention's excerpt: its sentence in the block it stands in.
-        for m in &mut cx.mentions {
-            let block = cx
+        for m in &mut out.mentions {
+            let block = out
                 .blocks
                 .iter()
                 .filter(|b| b.range.contains(&m.offset))
@@ -393,22 +381,10 @@ impl Markdown {
                 None => m.text.clone(),
             };
         }
-        let mut html = String::with_capacity(body.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
-        Rendered {
-            html,
-            toc: cx.toc,
-            headings: cx.headings,
-            citations: cx.citations,
-            citation_uses: cx.citation_uses,
-            term_uses: cx.term_uses,
-            mentions: cx.mentions,
-            blocks: cx.blocks,
-            anchors: cx.anchors,
-            links: cx.links,
-            word_count,
-            diagnostics: cx.diagnostics,
-        }
+        out.html = String::with_capacity(body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+        out.word_count = word_count;
+        out
     }
 }
 
