@@ -4,6 +4,7 @@
 
 mod common;
 
+mod bench_corpus;
 mod build_errors;
 mod build_output;
 mod build_pages;
