@@ -216,7 +216,7 @@ fn unique(used: &mut HashSet<String>, prefix: &str, raw: &str) -> String {
 /// The slug of the first words of a block's Markdown source, without
 /// citations, footnote references, link targets, HTML tags or list markers.
 pub fn first_words(raw: &str) -> String {
-    let slug = slugify(&plain_words(raw));
+    let slug = slugify(&plain_text(raw, Some(ID_WORDS)));
     let words: Vec<&str> = slug
         .split('-')
         .filter(|w| !w.is_empty())
@@ -238,9 +238,25 @@ pub fn first_words(raw: &str) -> String {
 /// so): citations, footnote references, link targets, HTML tags, list and
 /// quote markers and emphasis marks removed, white space folded.
 pub fn plain_words(raw: &str) -> String {
+    plain_text(raw, None)
+}
+
+/// [`plain_words`], stopping early once the first `words` words of its slug
+/// are complete (the rest cannot change them): an id needs only a few words
+/// of a long paragraph.
+fn plain_text(raw: &str, words: Option<usize>) -> String {
     let mut text = String::with_capacity(raw.len().min(2000));
     let mut rest = strip_list_marker(raw.trim_start().trim_start_matches('>').trim_start());
+    let mut checked = 0;
     while !rest.is_empty() && text.len() < 2000 {
+        if let Some(n) = words
+            && text.len() >= checked + 16
+        {
+            checked = text.len();
+            if complete_slug_words(&text) >= n {
+                break;
+            }
+        }
         if let Some(r) = rest.strip_prefix("[@").or_else(|| rest.strip_prefix("[^")) {
             rest = r.find(']').map_or("", |i| &r[i + 1..]);
         } else if let Some(r) = rest.strip_prefix("](") {
@@ -274,6 +290,22 @@ pub fn plain_words(raw: &str) -> String {
         .replace(" ,", ",")
         .replace(" ;", ";")
         .replace(" :", ":")
+}
+
+/// How many words [`slugify`] would make of `text` that are followed by a
+/// separator (so no later character can extend them).
+fn complete_slug_words(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            in_word = true;
+        } else if !matches!(c, '\'' | '’') {
+            count += usize::from(in_word);
+            in_word = false;
+        }
+    }
+    count
 }
 
 /// `- `, `* `, `+ `, `1. ` or `1) ` at the start of a list item.
@@ -313,6 +345,25 @@ mod tests {
         assert_eq!(first_words("<span>Raw</span> html"), "raw-html");
         assert_eq!(first_words("[@a]"), "");
         assert_eq!(first_words("1. Numbered item"), "numbered-item");
+    }
+
+    #[test]
+    fn ids_of_long_blocks_match_the_whole_text() {
+        let long = "Word ".repeat(500);
+        for raw in [
+            "The BfV's report, in short: i-Soon’s staff[@a] were paid — by the ministry's office; and more words follow here.",
+            "Six words then\n\n[[x|the entity]] and *more* text [link](https://example.org/a-b) and so on until the end",
+            "a b c d e' f'g h i j k l m n o p q r s t u v w x y z",
+            long.as_str(),
+        ] {
+            let whole = slugify(&plain_words(raw));
+            let words: Vec<&str> = whole
+                .split('-')
+                .filter(|w| !w.is_empty())
+                .take(ID_WORDS)
+                .collect();
+            assert_eq!(first_words(raw), words.join("-"), "{raw}");
+        }
     }
 
     #[test]
