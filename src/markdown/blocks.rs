@@ -274,6 +274,24 @@ fn plain_text(raw: &str, words: Option<usize>) -> String {
             text.push_str(inner.rsplit('|').next().unwrap_or(inner));
             rest = r.get(end + 2..).unwrap_or("");
         } else {
+            let plain = rest
+                .find(['[', ']', '{', '<', '*', '`', '\\', '\n'])
+                .unwrap_or(rest.len());
+            if plain > 0 {
+                // A run without markup is copied as it is, a few dozen bytes
+                // at a time when only the first words are wanted.
+                let most = if words.is_some() { 48 } else { plain };
+                let mut used = 0;
+                for c in rest[..plain].chars() {
+                    if text.len() >= 2000 || used >= most {
+                        break;
+                    }
+                    text.push(c);
+                    used += c.len_utf8();
+                }
+                rest = &rest[used..];
+                continue;
+            }
             let c = rest.chars().next().unwrap_or(' ');
             match c {
                 '*' | '`' | '[' | ']' | '\\' => {}
@@ -283,13 +301,16 @@ fn plain_text(raw: &str, words: Option<usize>) -> String {
             rest = &rest[c.len_utf8()..];
         }
     }
-    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    // A removed citation leaves a space before the punctuation after it.
+    // White space folded; a removed citation leaves a space before the
+    // punctuation after it, which goes too.
+    let mut folded = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !folded.is_empty() && !word.starts_with(['.', ',', ';', ':']) {
+            folded.push(' ');
+        }
+        folded.push_str(word);
+    }
     folded
-        .replace(" .", ".")
-        .replace(" ,", ",")
-        .replace(" ;", ";")
-        .replace(" :", ":")
 }
 
 /// How many words [`slugify`] would make of `text` that are followed by a
@@ -363,6 +384,61 @@ mod tests {
                 .take(ID_WORDS)
                 .collect();
             assert_eq!(first_words(raw), words.join("-"), "{raw}");
+        }
+    }
+
+    /// `plain_words` as first written, one character at a time.
+    fn reference_plain_words(raw: &str) -> String {
+        let mut text = String::new();
+        let mut rest = strip_list_marker(raw.trim_start().trim_start_matches('>').trim_start());
+        while !rest.is_empty() && text.len() < 2000 {
+            if let Some(r) = rest.strip_prefix("[@").or_else(|| rest.strip_prefix("[^")) {
+                rest = r.find(']').map_or("", |i| &r[i + 1..]);
+            } else if let Some(r) = rest.strip_prefix("](") {
+                rest = r.find(')').map_or("", |i| &r[i + 1..]);
+            } else if let Some(r) = rest.strip_prefix("{#") {
+                rest = r.find('}').map_or("", |i| &r[i + 1..]);
+            } else if rest.starts_with('<')
+                && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/')
+            {
+                rest = rest.find('>').map_or("", |i| &rest[i + 1..]);
+            } else if let Some(r) = rest.strip_prefix("[[") {
+                let end = r.find("]]").unwrap_or(r.len());
+                let inner = &r[..end];
+                text.push_str(inner.rsplit('|').next().unwrap_or(inner));
+                rest = r.get(end + 2..).unwrap_or("");
+            } else {
+                let c = rest.chars().next().unwrap_or(' ');
+                match c {
+                    '*' | '`' | '[' | ']' | '\\' => {}
+                    '\n' => text.push(' '),
+                    _ => text.push(c),
+                }
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        folded
+            .replace(" .", ".")
+            .replace(" ,", ",")
+            .replace(" ;", ";")
+            .replace(" :", ":")
+    }
+
+    #[test]
+    fn plain_words_match_the_character_by_character_reading() {
+        let long = "Ünïcode wörds — and more, ".repeat(120);
+        let inputs = [
+            "The **BfV**[@bfv, p. 3] assesses[^n] that [i-Soon](https://x.example/) is",
+            "- [[i-soon|The company]] was founded in 2010 ; see [@a] . And [^b] , then : done",
+            "> Quoted <span>raw</span> html < 3 and {not an id} but {#an-id}",
+            "1. Numbered `code` item \\* escaped\nnext line\n\nand\tmore",
+            "[[unclosed and [@unclosed and ](unclosed and <tag",
+            ". , ; : leading punctuation",
+            long.as_str(),
+        ];
+        for raw in inputs {
+            assert_eq!(plain_words(raw), reference_plain_words(raw), "{raw}");
         }
     }
 
