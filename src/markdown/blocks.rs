@@ -225,7 +225,7 @@ fn unique(used: &mut HashSet<String>, prefix: &str, raw: &str) -> String {
 /// The slug of the first words of a block's Markdown source, without
 /// citations, footnote references, link targets, HTML tags or list markers.
 pub fn first_words(raw: &str) -> String {
-    let slug = slugify(&plain_words(raw));
+    let slug = slugify(&plain_text(raw, Some(ID_WORDS)));
     let words: Vec<&str> = slug
         .split('-')
         .filter(|w| !w.is_empty())
@@ -247,9 +247,25 @@ pub fn first_words(raw: &str) -> String {
 /// so): citations, footnote references, link targets, HTML tags, list and
 /// quote markers and emphasis marks removed, white space folded.
 pub fn plain_words(raw: &str) -> String {
+    plain_text(raw, None)
+}
+
+/// [`plain_words`], stopping early once the first `words` words of its slug
+/// are complete (the rest cannot change them): an id needs only a few words
+/// of a long paragraph.
+fn plain_text(raw: &str, words: Option<usize>) -> String {
     let mut text = String::with_capacity(raw.len().min(2000));
     let mut rest = strip_list_marker(raw.trim_start().trim_start_matches('>').trim_start());
+    let mut checked = 0;
     while !rest.is_empty() && text.len() < 2000 {
+        if let Some(n) = words
+            && text.len() >= checked + 16
+        {
+            checked = text.len();
+            if complete_slug_words(&text) >= n {
+                break;
+            }
+        }
         if let Some(r) = rest.strip_prefix("[@").or_else(|| rest.strip_prefix("[^")) {
             rest = r.find(']').map_or("", |i| &r[i + 1..]);
         } else if let Some(r) = rest.strip_prefix("](") {
@@ -267,6 +283,24 @@ pub fn plain_words(raw: &str) -> String {
             text.push_str(inner.rsplit('|').next().unwrap_or(inner));
             rest = r.get(end + 2..).unwrap_or("");
         } else {
+            let plain = rest
+                .find(['[', ']', '{', '<', '*', '`', '\\', '\n'])
+                .unwrap_or(rest.len());
+            if plain > 0 {
+                // A run without markup is copied as it is, a few dozen bytes
+                // at a time when only the first words are wanted.
+                let most = if words.is_some() { 48 } else { plain };
+                let mut used = 0;
+                for c in rest[..plain].chars() {
+                    if text.len() >= 2000 || used >= most {
+                        break;
+                    }
+                    text.push(c);
+                    used += c.len_utf8();
+                }
+                rest = &rest[used..];
+                continue;
+            }
             let c = rest.chars().next().unwrap_or(' ');
             match c {
                 '*' | '`' | '[' | ']' | '\\' => {}
@@ -276,13 +310,32 @@ pub fn plain_words(raw: &str) -> String {
             rest = &rest[c.len_utf8()..];
         }
     }
-    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    // A removed citation leaves a space before the punctuation after it.
+    // White space folded; a removed citation leaves a space before the
+    // punctuation after it, which goes too.
+    let mut folded = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !folded.is_empty() && !word.starts_with(['.', ',', ';', ':']) {
+            folded.push(' ');
+        }
+        folded.push_str(word);
+    }
     folded
-        .replace(" .", ".")
-        .replace(" ,", ",")
-        .replace(" ;", ";")
-        .replace(" :", ":")
+}
+
+/// How many words [`slugify`] would make of `text` that are followed by a
+/// separator (so no later character can extend them).
+fn complete_slug_words(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            in_word = true;
+        } else if !matches!(c, '\'' | '’') {
+            count += usize::from(in_word);
+            in_word = false;
+        }
+    }
+    count
 }
 
 /// `- `, `* `, `+ `, `1. ` or `1) ` at the start of a list item.
@@ -322,6 +375,80 @@ mod tests {
         assert_eq!(first_words("<span>Raw</span> html"), "raw-html");
         assert_eq!(first_words("[@a]"), "");
         assert_eq!(first_words("1. Numbered item"), "numbered-item");
+    }
+
+    #[test]
+    fn ids_of_long_blocks_match_the_whole_text() {
+        let long = "Word ".repeat(500);
+        for raw in [
+            "The BfV's report, in short: i-Soon’s staff[@a] were paid — by the ministry's office; and more words follow here.",
+            "Six words then\n\n[[x|the entity]] and *more* text [link](https://example.org/a-b) and so on until the end",
+            "a b c d e' f'g h i j k l m n o p q r s t u v w x y z",
+            long.as_str(),
+        ] {
+            let whole = slugify(&plain_words(raw));
+            let words: Vec<&str> = whole
+                .split('-')
+                .filter(|w| !w.is_empty())
+                .take(ID_WORDS)
+                .collect();
+            assert_eq!(first_words(raw), words.join("-"), "{raw}");
+        }
+    }
+
+    /// `plain_words` as first written, one character at a time.
+    fn reference_plain_words(raw: &str) -> String {
+        let mut text = String::new();
+        let mut rest = strip_list_marker(raw.trim_start().trim_start_matches('>').trim_start());
+        while !rest.is_empty() && text.len() < 2000 {
+            if let Some(r) = rest.strip_prefix("[@").or_else(|| rest.strip_prefix("[^")) {
+                rest = r.find(']').map_or("", |i| &r[i + 1..]);
+            } else if let Some(r) = rest.strip_prefix("](") {
+                rest = r.find(')').map_or("", |i| &r[i + 1..]);
+            } else if let Some(r) = rest.strip_prefix("{#") {
+                rest = r.find('}').map_or("", |i| &r[i + 1..]);
+            } else if rest.starts_with('<')
+                && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/')
+            {
+                rest = rest.find('>').map_or("", |i| &rest[i + 1..]);
+            } else if let Some(r) = rest.strip_prefix("[[") {
+                let end = r.find("]]").unwrap_or(r.len());
+                let inner = &r[..end];
+                text.push_str(inner.rsplit('|').next().unwrap_or(inner));
+                rest = r.get(end + 2..).unwrap_or("");
+            } else {
+                let c = rest.chars().next().unwrap_or(' ');
+                match c {
+                    '*' | '`' | '[' | ']' | '\\' => {}
+                    '\n' => text.push(' '),
+                    _ => text.push(c),
+                }
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        folded
+            .replace(" .", ".")
+            .replace(" ,", ",")
+            .replace(" ;", ";")
+            .replace(" :", ":")
+    }
+
+    #[test]
+    fn plain_words_match_the_character_by_character_reading() {
+        let long = "Ünïcode wörds — and more, ".repeat(120);
+        let inputs = [
+            "The **BfV**[@bfv, p. 3] assesses[^n] that [i-Soon](https://x.example/) is",
+            "- [[i-soon|The company]] was founded in 2010 ; see [@a] . And [^b] , then : done",
+            "> Quoted <span>raw</span> html < 3 and {not an id} but {#an-id}",
+            "1. Numbered `code` item \\* escaped\nnext line\n\nand\tmore",
+            "[[unclosed and [@unclosed and ](unclosed and <tag",
+            ". , ; : leading punctuation",
+            long.as_str(),
+        ];
+        for raw in inputs {
+            assert_eq!(plain_words(raw), reference_plain_words(raw), "{raw}");
+        }
     }
 
     #[test]

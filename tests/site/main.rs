@@ -5,6 +5,7 @@
 mod common;
 
 mod anchors;
+mod bench_corpus;
 mod briefing;
 mod browser;
 mod build_errors;
