@@ -90,7 +90,8 @@ for n in $SIZES; do
     done
 done
 
-# run TOOL SIZE: one full build from scratch; appends "seconds kilobytes".
+# run TOOL SIZE: one full build from scratch; appends "seconds kilobytes
+# user-seconds system-seconds".
 run() {
     local tool=$1 n=$2 dir out
     if [[ $tool == baseline ]]; then
@@ -102,10 +103,10 @@ run() {
     rm -rf "$dir/public"
     sync
     case $tool in
-        sourcebrief) (cd "$dir" && $TIME -f '%e %M' -o "$BENCH_DIR/time" "$SB" build >"$out" 2>&1) ;;
-        baseline) (cd "$dir" && $TIME -f '%e %M' -o "$BENCH_DIR/time" "$BASELINE" build >"$out" 2>&1) ;;
-        hugo) (cd "$dir" && $TIME -f '%e %M' -o "$BENCH_DIR/time" "$HUGO" --quiet >"$out" 2>&1) ;;
-        zola) (cd "$dir" && $TIME -f '%e %M' -o "$BENCH_DIR/time" "$ZOLA" build >"$out" 2>&1) ;;
+        sourcebrief) (cd "$dir" && $TIME -f '%e %M %U %S' -o "$BENCH_DIR/time" "$SB" build >"$out" 2>&1) ;;
+        baseline) (cd "$dir" && $TIME -f '%e %M %U %S' -o "$BENCH_DIR/time" "$BASELINE" build >"$out" 2>&1) ;;
+        hugo) (cd "$dir" && $TIME -f '%e %M %U %S' -o "$BENCH_DIR/time" "$HUGO" --quiet >"$out" 2>&1) ;;
+        zola) (cd "$dir" && $TIME -f '%e %M %U %S' -o "$BENCH_DIR/time" "$ZOLA" build >"$out" 2>&1) ;;
     esac || { echo "$tool failed on $n pages:" >&2; cat "$out" >&2; exit 1; }
     tail -1 "$BENCH_DIR/time" >>"$BENCH_DIR/runs-$tool-$n"
 }
@@ -113,6 +114,7 @@ run() {
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 med_time() { awk '{print $1}' "$BENCH_DIR/runs-$1-$2" | median; }
 med_rss() { awk '{print $2}' "$BENCH_DIR/runs-$1-$2" | median; }
+med_cpu() { awk '{print $3 + $4}' "$BENCH_DIR/runs-$1-$2" | median; }
 
 rm -f "$BENCH_DIR"/runs-*
 echo "== full builds: $REPS rounds, tools side by side"
@@ -134,10 +136,11 @@ done
 
 echo
 echo "== results (medians of $REPS)"
-printf '%-12s %8s %12s %14s\n' tool pages "build (s)" "peak RSS (MB)"
+printf '%-12s %8s %12s %12s %14s\n' tool pages "build (s)" "CPU (s)" "peak RSS (MB)"
 for f in "${tools[@]}"; do
     for n in $SIZES; do
-        printf '%-12s %8s %12.2f %14.0f\n' "$f" "$n" "$(med_time "$f" "$n")" "$(echo "$(med_rss "$f" "$n") / 1024" | bc -l)"
+        printf '%-12s %8s %12.2f %12.2f %14.0f\n' "$f" "$n" "$(med_time "$f" "$n")" "$(med_cpu "$f" "$n")" \
+            "$(echo "$(med_rss "$f" "$n") / 1024" | bc -l)"
     done
 done
 
@@ -147,15 +150,18 @@ large=${!#}
 echo
 for f in "${tools[@]}"; do
     if [[ $small != "$large" ]]; then
-        echo "$f: ${large} pages take $(echo "$(med_time "$f" "$large") / $(med_time "$f" "$small")" | bc -l | xargs printf '%.1f')x the time of ${small}"
+        printf '%s: %s pages take %.1fx the time (%.1fx the CPU) of %s\n' "$f" "$large" \
+            "$(echo "$(med_time "$f" "$large") / $(med_time "$f" "$small")" | bc -l)" \
+            "$(echo "$(med_cpu "$f" "$large") / $(med_cpu "$f" "$small")" | bc -l)" "$small"
     fi
 done
 for f in "${tools[@]}"; do
     [[ $f == sourcebrief ]] && continue
     for n in $SIZES; do
         t=$(echo "$(med_time sourcebrief "$n") / $(med_time "$f" "$n")" | bc -l)
+        c=$(echo "$(med_cpu sourcebrief "$n") / $(med_cpu "$f" "$n")" | bc -l)
         m=$(echo "$(med_rss sourcebrief "$n") / $(med_rss "$f" "$n")" | bc -l)
-        printf 'sourcebrief / %s, %s pages: time %.2f, peak memory %.2f\n' "$f" "$n" "$t" "$m"
+        printf 'sourcebrief / %s, %s pages: time %.2f, CPU %.2f, peak memory %.2f\n' "$f" "$n" "$t" "$c" "$m"
     done
 done
 
