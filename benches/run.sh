@@ -90,22 +90,26 @@ for n in $SIZES; do
     done
 done
 
-# run TOOL SIZE: one full build from scratch; appends "seconds kilobytes".
+# run TOOL SIZE ROUND: one full build into a new, empty folder; appends
+# "seconds kilobytes user-seconds system-seconds". Outputs are deleted only
+# after the last round: deleting thousands of files between builds makes the
+# file system slower at creating them for the next tool, and that cost grew
+# from round to round.
 run() {
-    local tool=$1 n=$2 dir out
+    local tool=$1 n=$2 round=$3 dir out dest
     if [[ $tool == baseline ]]; then
         dir=$(corpus "$n" sourcebrief)
     else
         dir=$(corpus "$n" "$tool")
     fi
     out="$BENCH_DIR/last-$tool.log"
-    rm -rf "$dir/public"
+    dest="$OUT/$tool-$n-$round"
     sync
     case $tool in
-        sourcebrief) (cd "$dir" && $TIME -f '%e %M' -o "$BENCH_DIR/time" "$SB" build >"$out" 2>&1) ;;
-        baseline) (cd "$dir" && $TIME -f '%e %M' -o "$BENCH_DIR/time" "$BASELINE" build >"$out" 2>&1) ;;
-        hugo) (cd "$dir" && $TIME -f '%e %M' -o "$BENCH_DIR/time" "$HUGO" --quiet >"$out" 2>&1) ;;
-        zola) (cd "$dir" && $TIME -f '%e %M' -o "$BENCH_DIR/time" "$ZOLA" build >"$out" 2>&1) ;;
+        sourcebrief) (cd "$dir" && $TIME -f '%e %M %U %S' -o "$BENCH_DIR/time" "$SB" build --output "$dest" >"$out" 2>&1) ;;
+        baseline) (cd "$dir" && $TIME -f '%e %M %U %S' -o "$BENCH_DIR/time" "$BASELINE" build --output "$dest" >"$out" 2>&1) ;;
+        hugo) (cd "$dir" && $TIME -f '%e %M %U %S' -o "$BENCH_DIR/time" "$HUGO" --quiet --destination "$dest" >"$out" 2>&1) ;;
+        zola) (cd "$dir" && $TIME -f '%e %M %U %S' -o "$BENCH_DIR/time" "$ZOLA" build --output-dir "$dest" >"$out" 2>&1) ;;
     esac || { echo "$tool failed on $n pages:" >&2; cat "$out" >&2; exit 1; }
     tail -1 "$BENCH_DIR/time" >>"$BENCH_DIR/runs-$tool-$n"
 }
@@ -113,31 +117,37 @@ run() {
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 med_time() { awk '{print $1}' "$BENCH_DIR/runs-$1-$2" | median; }
 med_rss() { awk '{print $2}' "$BENCH_DIR/runs-$1-$2" | median; }
+med_cpu() { awk '{print $3 + $4}' "$BENCH_DIR/runs-$1-$2" | median; }
 
 rm -f "$BENCH_DIR"/runs-*
+OUT="$BENCH_DIR/out"
+rm -rf "$OUT"
+mkdir -p "$OUT"
 echo "== full builds: $REPS rounds, tools side by side"
 for ((r = 1; r <= REPS; r++)); do
     for n in $SIZES; do
         for f in "${tools[@]}"; do
-            run "$f" "$n"
+            run "$f" "$n" "$r"
         done
     done
     echo "round $r done (load $(cut -d' ' -f1 /proc/loadavg))"
 done
 
-for f in "${flavors[@]}"; do
+for f in "${tools[@]}"; do
     for n in $SIZES; do
-        pages=$(find "$(corpus "$n" "$f")/public" -name '*.html' | wc -l)
+        pages=$(find "$OUT/$f-$n-$REPS" -name '*.html' | wc -l)
         echo "$f, $n pages: $pages HTML files written"
     done
 done
+rm -rf "$OUT"
 
 echo
 echo "== results (medians of $REPS)"
-printf '%-12s %8s %12s %14s\n' tool pages "build (s)" "peak RSS (MB)"
+printf '%-12s %8s %12s %12s %14s\n' tool pages "build (s)" "CPU (s)" "peak RSS (MB)"
 for f in "${tools[@]}"; do
     for n in $SIZES; do
-        printf '%-12s %8s %12.2f %14.0f\n' "$f" "$n" "$(med_time "$f" "$n")" "$(echo "$(med_rss "$f" "$n") / 1024" | bc -l)"
+        printf '%-12s %8s %12.2f %12.2f %14.0f\n' "$f" "$n" "$(med_time "$f" "$n")" "$(med_cpu "$f" "$n")" \
+            "$(echo "$(med_rss "$f" "$n") / 1024" | bc -l)"
     done
 done
 
@@ -147,15 +157,18 @@ large=${!#}
 echo
 for f in "${tools[@]}"; do
     if [[ $small != "$large" ]]; then
-        echo "$f: ${large} pages take $(echo "$(med_time "$f" "$large") / $(med_time "$f" "$small")" | bc -l | xargs printf '%.1f')x the time of ${small}"
+        printf '%s: %s pages take %.1fx the time (%.1fx the CPU) of %s\n' "$f" "$large" \
+            "$(echo "$(med_time "$f" "$large") / $(med_time "$f" "$small")" | bc -l)" \
+            "$(echo "$(med_cpu "$f" "$large") / $(med_cpu "$f" "$small")" | bc -l)" "$small"
     fi
 done
 for f in "${tools[@]}"; do
     [[ $f == sourcebrief ]] && continue
     for n in $SIZES; do
         t=$(echo "$(med_time sourcebrief "$n") / $(med_time "$f" "$n")" | bc -l)
+        c=$(echo "$(med_cpu sourcebrief "$n") / $(med_cpu "$f" "$n")" | bc -l)
         m=$(echo "$(med_rss sourcebrief "$n") / $(med_rss "$f" "$n")" | bc -l)
-        printf 'sourcebrief / %s, %s pages: time %.2f, peak memory %.2f\n' "$f" "$n" "$t" "$m"
+        printf 'sourcebrief / %s, %s pages: time %.2f, CPU %.2f, peak memory %.2f\n' "$f" "$n" "$t" "$c" "$m"
     done
 done
 

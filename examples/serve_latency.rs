@@ -44,7 +44,11 @@ fn get(addr: SocketAddr, path: &str) -> Option<String> {
 fn wait_for(addr: SocketAddr, path: &str, needle: &str, limit: Duration) -> Option<Duration> {
     let start = Instant::now();
     while start.elapsed() < limit {
-        if get(addr, path).is_some_and(|r| r.starts_with("HTTP/1.1 200") && r.contains(needle)) {
+        let ok = |r: &str| {
+            let status = r.lines().next().unwrap_or("");
+            status.starts_with("HTTP/1.") && status.contains(" 200") && r.contains(needle)
+        };
+        if get(addr, path).is_some_and(|r| ok(&r)) {
             return Some(start.elapsed());
         }
         std::thread::sleep(Duration::from_micros(500));
