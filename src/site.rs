@@ -76,26 +76,30 @@ pub struct Site {
 impl Page {
     /// The page's body, as the Markdown renderer takes it.
     pub fn document(&self) -> crate::markdown::Document<'_> {
-        crate::markdown::Document {
-            file: &self.file,
-            path: &self.path,
-            citations: &self.meta.citations,
-            id_prefix: "",
-            autolink: true,
-        }
+        content_document(&self.file, &self.path, &self.meta)
     }
 }
 
 impl Section {
     /// The section's body, as the Markdown renderer takes it.
     pub fn document(&self) -> crate::markdown::Document<'_> {
-        crate::markdown::Document {
-            file: &self.file,
-            path: &self.path,
-            citations: &self.meta.citations,
-            id_prefix: "",
-            autolink: true,
-        }
+        content_document(&self.file, &self.path, &self.meta)
+    }
+}
+
+/// A page's or section's body: it has its own HTML page (no id prefix) and
+/// its terms link themselves.
+fn content_document<'a>(
+    file: &'a SourceFile,
+    path: &'a str,
+    meta: &'a PageMeta,
+) -> crate::markdown::Document<'a> {
+    crate::markdown::Document {
+        file,
+        path,
+        citations: &meta.citations,
+        id_prefix: "",
+        autolink: true,
     }
 }
 

@@ -3,19 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{Page, bin, copy_dir};
+use crate::common::{Page, bin, build_into, bundled_site};
 
-/// A copy of the bundled site (config, content, lock) in a temporary folder.
+/// A copy of the bundled site in a temporary folder.
 fn bundled() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&repo.join("content"), &root.join("content"));
-    copy_dir(&repo.join("themes"), &root.join("themes"));
-    std::fs::copy(repo.join("config.toml"), root.join("config.toml")).unwrap();
-    if repo.join("anchors.lock").exists() {
-        std::fs::copy(repo.join("anchors.lock"), root.join("anchors.lock")).unwrap();
-    }
+    let root = bundled_site(tmp.path());
     (tmp, root)
 }
 
@@ -34,18 +27,7 @@ fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn every_factual_paragraph_of_the_briefing_is_cited() {
     let (tmp, root) = bundled();
     let out = tmp.path().join("public");
-    let run = bin()
-        .args(["build", "--root"])
-        .arg(&root)
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    build_into(&root, &out, &[]);
     let mut pages = Vec::new();
     html_files(&out.join("briefing"), &mut pages);
     assert!(pages.len() >= 6, "the briefing has its chapters");

@@ -12,7 +12,7 @@
 
 use std::path::Path;
 
-use crate::common::{Fixture, bin, serve_dir};
+use crate::common::{Fixture, build_into, bundled_site, serve_dir};
 
 #[path = "../browser/harness.rs"]
 mod harness;
@@ -24,19 +24,7 @@ fn build_and_serve(root: &Path, out: &Path) -> String {
     std::fs::create_dir_all(out).unwrap();
     let port = serve_dir(out.to_path_buf());
     let base = format!("http://127.0.0.1:{port}");
-    let run = bin()
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(out)
-        .args(["--base-url", &base])
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    build_into(root, out, &["--base-url", &base]);
     base
 }
 
@@ -61,9 +49,7 @@ fn the_site_works_in_a_real_browser() {
     let tmp = tempfile::tempdir().unwrap();
     // The bundled briefing.
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let bundled = tmp.path().join("bundled");
-    crate::common::copy_dir(&repo.join("content"), &bundled.join("content"));
-    std::fs::copy(repo.join("config.toml"), bundled.join("config.toml")).unwrap();
+    let bundled = bundled_site(tmp.path());
     let bundled_out = tmp.path().join("bundled-out");
     let bundled_base = build_and_serve(&bundled, &bundled_out);
     // A fixture with every kind of preview and a moved anchor.

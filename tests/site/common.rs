@@ -54,6 +54,37 @@ impl Run {
 mod fixtures;
 pub use fixtures::{copy_dir, fixtures_dir};
 
+/// A copy of the bundled site (config, content, theme, anchor lock) in
+/// `dir/site`; returns its root.
+pub fn bundled_site(dir: &std::path::Path) -> PathBuf {
+    let root = dir.join("site");
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("content"), &root.join("content"));
+    copy_dir(&repo.join("themes"), &root.join("themes"));
+    std::fs::copy(repo.join("config.toml"), root.join("config.toml")).unwrap();
+    if repo.join("anchors.lock").exists() {
+        std::fs::copy(repo.join("anchors.lock"), root.join("anchors.lock")).unwrap();
+    }
+    root
+}
+
+/// Builds the site at `root` into `out` (with `args`), and asserts it built.
+pub fn build_into(root: &std::path::Path, out: &std::path::Path, args: &[&str]) {
+    let run = bin()
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_sourcebrief"))
 }

@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{Fixture, copy_dir};
+use crate::common::{Fixture, build_into, bundled_site};
 
 fn vnu() -> Option<std::path::PathBuf> {
     let jar = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -36,24 +36,10 @@ fn vnu() -> Option<std::path::PathBuf> {
 fn every_page_is_valid_html() {
     let Some(jar) = vnu() else { return };
     let tmp = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let bundled = tmp.path().join("bundled");
-    copy_dir(&repo.join("content"), &bundled.join("content"));
-    std::fs::copy(repo.join("config.toml"), bundled.join("config.toml")).unwrap();
+    let bundled = bundled_site(tmp.path());
     let mut outputs = Vec::new();
     let out = tmp.path().join("bundled-out");
-    let run = crate::common::bin()
-        .args(["build", "--root"])
-        .arg(&bundled)
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    build_into(&bundled, &out, &[]);
     outputs.push(out);
     let mut fixtures = Vec::new();
     // (Not the `headings` fixture: it skips a heading level on purpose, which
