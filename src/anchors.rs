@@ -12,7 +12,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::content::{PageMeta, SourceFile};
 use crate::error::{Diagnostic, Error, Result};
+use crate::markdown::Rendered;
 use crate::render::{Bodies, DocRef};
 use crate::site::{Site, collection_path};
 
@@ -51,14 +53,7 @@ impl AnchorIndex {
     pub fn new(site: &Site, bodies: &Bodies, files: impl IntoIterator<Item = String>) -> Self {
         let mut pages: BTreeMap<String, PageAnchors> = BTreeMap::new();
         let docs = bodies.documents(site);
-        // Pages of each source that something cites.
-        let mut cited: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
-        for c in docs.iter().flat_map(|d| d.rendered.citations.iter()) {
-            cited
-                .entry(c.source.as_str())
-                .or_default()
-                .extend(c.pages.start..=c.pages.end);
-        }
+        let cited = cited_pages(bodies, None);
         for doc in &docs {
             let entry = pages
                 .entry(doc.path.clone())
@@ -105,23 +100,7 @@ impl AnchorIndex {
                 file: item.parsed.file.rel.clone(),
                 ..PageAnchors::default()
             });
-            for id in body.anchor_ids() {
-                entry
-                    .ids
-                    .insert(id.to_string(), item.parsed.file.rel.clone());
-            }
-            let numbers: Vec<u32> = match item.parsed.meta.pages {
-                Some(n) => (1..=n).collect(),
-                None => cited
-                    .get(item.id.as_str())
-                    .map(|s| s.iter().copied().collect())
-                    .unwrap_or_default(),
-            };
-            for n in numbers {
-                entry
-                    .ids
-                    .insert(format!("p-{n}"), item.parsed.file.rel.clone());
-            }
+            add_source_ids(entry, item, body, cited.get(item.id.as_str()));
         }
         for name in ["entities", "sources"] {
             let has = match name {
@@ -149,6 +128,44 @@ impl AnchorIndex {
         }
     }
 
+    /// Gives the page at `path` the anchors of its new `body` (from file
+    /// `rel`), for a page or section whose body alone changed. Returns the
+    /// ids it no longer has.
+    pub fn replace_body(&mut self, path: &str, rel: &Path, body: &Rendered) -> Vec<String> {
+        let Some(entry) = self.pages.get_mut(path) else {
+            return Vec::new();
+        };
+        let old = std::mem::take(&mut entry.ids);
+        for id in body.anchor_ids() {
+            entry
+                .ids
+                .entry(id.to_string())
+                .or_insert_with(|| rel.to_path_buf());
+        }
+        old.into_keys()
+            .filter(|id| !entry.ids.contains_key(id))
+            .collect()
+    }
+
+    /// Gives source `i` of `site` the page anchors of what `bodies` cite
+    /// now (sources without a page count have one per cited page). Returns
+    /// the ids it no longer has.
+    pub fn refresh_source(&mut self, site: &Site, bodies: &Bodies, i: usize) -> Vec<String> {
+        let item = &site.sources.items[i];
+        let Some(entry) = self
+            .pages
+            .get_mut(&collection_path("sources", Some(&item.id)))
+        else {
+            return Vec::new();
+        };
+        let cited = cited_pages(bodies, Some(&item.id));
+        let old = std::mem::take(&mut entry.ids);
+        add_source_ids(entry, item, &bodies.sources[i], cited.get(item.id.as_str()));
+        old.into_keys()
+            .filter(|id| !entry.ids.contains_key(id))
+            .collect()
+    }
+
     /// Whether `path` (a URL path) and `fragment` resolve: the page (or the
     /// page an alias leads to) exists and holds the id, a theme id, or a
     /// mapping of it.
@@ -168,6 +185,50 @@ impl AnchorIndex {
                 _ => Resolution::NoAnchor,
             },
         }
+    }
+}
+
+/// Per source (only `only`, if given), the pages that the bodies of
+/// `bodies` cite (source summaries aside: they are not documents).
+pub fn cited_pages<'b>(bodies: &'b Bodies, only: Option<&str>) -> BTreeMap<&'b str, BTreeSet<u32>> {
+    let mut cited: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+    let all = bodies
+        .pages
+        .iter()
+        .chain(&bodies.sections)
+        .chain(&bodies.glossary)
+        .chain(&bodies.entities);
+    for c in all.flat_map(|r| r.citations.iter()) {
+        if only.is_none_or(|s| s == c.source) {
+            cited
+                .entry(c.source.as_str())
+                .or_default()
+                .extend(c.pages.start..=c.pages.end);
+        }
+    }
+    cited
+}
+
+/// The ids of a source's page: those of its summary, and one per page of
+/// the source (every page when the count is known, else the cited ones).
+fn add_source_ids(
+    entry: &mut PageAnchors,
+    item: &crate::content::Item<crate::content::SourceMeta>,
+    body: &Rendered,
+    cited: Option<&BTreeSet<u32>>,
+) {
+    let rel = &item.parsed.file.rel;
+    for id in body.anchor_ids() {
+        entry.ids.insert(id.to_string(), rel.clone());
+    }
+    let numbers: Vec<u32> = match item.parsed.meta.pages {
+        Some(n) => (1..=n).collect(),
+        None => cited
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default(),
+    };
+    for n in numbers {
+        entry.ids.insert(format!("p-{n}"), rel.clone());
     }
 }
 
@@ -280,50 +341,88 @@ pub fn check_site_links(site: &Site, docs: &[DocRef<'_>], index: &AnchorIndex) -
         .map(|p| (&p.file, &p.meta, &p.path))
         .chain(site.sections.iter().map(|s| (&s.file, &s.meta, &s.path)))
     {
-        let Some(page) = index.pages.get(path) else {
-            continue;
-        };
-        for (old, new) in &meta.anchors {
-            let span = file.front_matter_span(old);
-            if !page.ids.contains_key(new) {
-                out.push(file.error_at(
-                    format!(
-                        "[anchors] maps `{old}` to `{new}`, but the page has no anchor `{new}`"
-                    ),
-                    span,
-                ));
-            } else if page.ids.contains_key(old) {
-                out.push(file.error_at(
-                    format!("[anchors] maps `{old}`, but the page still has an anchor `{old}`; remove the mapping"),
-                    span,
-                ));
-            }
-        }
+        check_anchor_map(file, meta, path, index, &mut out);
     }
     for doc in docs {
-        for link in &doc.rendered.links {
-            let Some((path, fragment)) =
-                internal_target(&link.dest, &doc.path, &site.config.base_url)
-            else {
-                continue;
-            };
-            let problem = match index.resolves(&path, fragment.as_deref()) {
-                Resolution::Ok | Resolution::Moved => continue,
-                Resolution::NoPage => format!(
-                    "broken link `{}`: the site has no page or file {path}",
-                    link.dest
-                ),
-                Resolution::NoAnchor => format!(
-                    "broken link `{}`: {path} has no anchor #{}",
-                    link.dest,
-                    fragment.unwrap_or_default()
-                ),
-            };
-            let span = link.range.start + doc.file.body_start..link.range.end + doc.file.body_start;
-            out.push(doc.file.error_at(problem, span));
-        }
+        check_links(site, doc.file, &doc.path, doc.rendered, index, &mut out);
     }
     out
+}
+
+/// Checks the `[anchors]` map of the page at `path`: each mapping must lead
+/// to an id the page has, from one it no longer has.
+pub fn check_anchor_map(
+    file: &SourceFile,
+    meta: &PageMeta,
+    path: &str,
+    index: &AnchorIndex,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(page) = index.pages.get(path) else {
+        return;
+    };
+    for (old, new) in &meta.anchors {
+        let span = file.front_matter_span(old);
+        if !page.ids.contains_key(new) {
+            out.push(file.error_at(
+                format!("[anchors] maps `{old}` to `{new}`, but the page has no anchor `{new}`"),
+                span,
+            ));
+        } else if page.ids.contains_key(old) {
+            out.push(file.error_at(
+                format!("[anchors] maps `{old}`, but the page still has an anchor `{old}`; remove the mapping"),
+                span,
+            ));
+        }
+    }
+}
+
+/// Checks the links written in one body (of `file`, shown at `path`);
+/// only those whose target `keep` accepts (a URL path and fragment).
+pub fn check_links_where(
+    site: &Site,
+    file: &SourceFile,
+    path: &str,
+    body: &Rendered,
+    index: &AnchorIndex,
+    keep: &dyn Fn(&str, Option<&str>) -> bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    for link in &body.links {
+        let Some((target, fragment)) = internal_target(&link.dest, path, &site.config.base_url)
+        else {
+            continue;
+        };
+        if !keep(&target, fragment.as_deref()) {
+            continue;
+        }
+        let problem = match index.resolves(&target, fragment.as_deref()) {
+            Resolution::Ok | Resolution::Moved => continue,
+            Resolution::NoPage => format!(
+                "broken link `{}`: the site has no page or file {target}",
+                link.dest
+            ),
+            Resolution::NoAnchor => format!(
+                "broken link `{}`: {target} has no anchor #{}",
+                link.dest,
+                fragment.unwrap_or_default()
+            ),
+        };
+        let span = link.range.start + file.body_start..link.range.end + file.body_start;
+        out.push(file.error_at(problem, span));
+    }
+}
+
+/// Checks every link written in one body (of `file`, shown at `path`).
+pub fn check_links(
+    site: &Site,
+    file: &SourceFile,
+    path: &str,
+    body: &Rendered,
+    index: &AnchorIndex,
+    out: &mut Vec<Diagnostic>,
+) {
+    check_links_where(site, file, path, body, index, &|_, _| true, out);
 }
 
 /// The anchor lock: every published URL and anchor, with the file that

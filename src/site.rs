@@ -89,7 +89,7 @@ impl Section {
 
 /// A page's or section's body: it has its own HTML page (no id prefix) and
 /// its terms link themselves.
-fn content_document<'a>(
+pub fn content_document<'a>(
     file: &'a SourceFile,
     path: &'a str,
     meta: &'a PageMeta,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub type Extra = serde_json::Map<String, serde_json::Value>;
 
 /// Front matter of a page or a section (`_index.md`).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
     pub title: Option<String>,
@@ -52,7 +52,7 @@ pub enum SortBy {
 }
 
 /// A `[[citations]]` entry: what a claim rests on.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CitationDecl {
     pub id: String,
@@ -64,7 +64,7 @@ pub struct CitationDecl {
 }
 
 /// `pages = "3-4"` (or a single number).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum PagesValue {
     Number(u32),

@@ -1,6 +1,7 @@
 //! Stage 3 and 4: render every body's Markdown (in parallel), then every
 //! page through its template (in parallel), into in-memory output files.
 
+pub mod indexes;
 pub mod sources;
 pub mod templates;
 pub mod views;
@@ -13,6 +14,7 @@ use tera::Context;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::{Document, Markdown, Rendered};
 use crate::site::{Site, collection_path};
+pub use indexes::Indexes;
 pub use templates::Templates;
 use views::Views;
 
@@ -231,36 +233,33 @@ pub fn render_templates(
     templates: &Templates,
     assets: &std::collections::BTreeMap<String, String>,
 ) -> Result<Vec<OutputFile>> {
-    let files = render_targets(site, bodies, templates, assets, &|_| true)?;
+    let indexes = Indexes::new(site, bodies);
+    let files = render_targets(site, bodies, &indexes, templates, assets, &|_| true)?;
     Ok(files.into_iter().map(|(_, f)| f).collect())
 }
 
 /// Renders the outputs for which `wanted` holds (all of `bodies` must be
-/// there: listings and reverse indexes read every body), in the order pages,
-/// sections, sources, entities, collection indexes, 404 page.
+/// there, and `indexes` must be theirs: listings read them), in the order
+/// pages, sections, sources, entities, collection indexes, 404 page.
 pub fn render_targets(
     site: &Site,
     bodies: &Bodies,
+    indexes: &Indexes,
     templates: &Templates,
     assets: &std::collections::BTreeMap<String, String>,
     wanted: &(dyn Fn(Target) -> bool + Sync),
 ) -> Result<Vec<(Target, OutputFile)>> {
-    let docs = bodies.documents(site);
-    let claims = sources::reverse_index(site, &docs);
-    let term_pages = views::term_pages(site, &docs);
-    let terms = crate::markdown::term_infos(site);
-    let mentions = views::mention_index(site, &docs);
     let views = Views {
         site,
         page_bodies: &bodies.pages,
         section_bodies: &bodies.sections,
         source_bodies: &bodies.sources,
         glossary_bodies: &bodies.glossary,
-        claims: &claims,
-        term_pages: &term_pages,
-        terms: &terms,
+        claims: &indexes.claims,
+        term_pages: &indexes.term_pages,
+        terms: &indexes.terms,
         entity_bodies: &bodies.entities,
-        mentions: &mentions,
+        mentions: &indexes.mentions,
     };
     let mut base = Context::new();
     base.insert("config", &views.config());

@@ -1,16 +1,13 @@
 //! The reverse index of citations: for each source and each of its pages,
 //! every place on the site that cites it, so a reader can ask "what on this
-//! site rests on page 4?".
+//! site rests on page 4?" ([`super::indexes`] builds it).
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::DocRef;
-use crate::site::Site;
-
 /// One place on the site that cites a page of a source.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Claim {
     pub page_title: String,
     pub page_path: String,
@@ -28,33 +25,3 @@ pub struct Claim {
 
 /// Source id → page number → claims (in site order: page path, then position).
 pub type ClaimIndex = BTreeMap<String, BTreeMap<u32, Vec<Claim>>>;
-
-pub fn reverse_index(site: &Site, docs: &[DocRef<'_>]) -> ClaimIndex {
-    let mut index = ClaimIndex::new();
-    for doc in docs {
-        let rendered = doc.rendered;
-        let permalink = site.config.permalink(&doc.path);
-        for u in &rendered.citation_uses {
-            let c = &rendered.citations[u.citation];
-            let heading = rendered.heading_at(u.offset);
-            for n in c.pages.start..=c.pages.end {
-                index
-                    .entry(c.source.clone())
-                    .or_default()
-                    .entry(n)
-                    .or_default()
-                    .push(Claim {
-                        page_title: doc.title.clone(),
-                        page_path: doc.path.clone(),
-                        link: format!("{permalink}#{}", u.marker),
-                        heading_id: heading.map(|h| h.id.clone()),
-                        heading_title: heading.map(|h| h.title.clone()),
-                        quote: c.quote.clone(),
-                        page_label: c.page_label.clone(),
-                        number: c.number,
-                    });
-            }
-        }
-    }
-    index
-}

@@ -9,7 +9,6 @@ use crate::content::meta::Extra;
 use crate::markdown::{Citation, Rendered, TocEntry};
 use crate::site::{Page, Section, Site, collection_path};
 
-use super::DocRef;
 use super::sources::{Claim, ClaimIndex};
 
 /// What `<head>` needs of any page: `head` in every template.
@@ -181,7 +180,7 @@ pub struct TermSummary<'a> {
 }
 
 /// A page that uses something.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UsedOn {
     pub title: String,
     pub path: String,
@@ -203,7 +202,9 @@ pub struct TermEntry<'a> {
     pub used_on: &'a [UsedOn],
 }
 
-/// A source, as listed in `sources` (every template).
+/// A source, as listed in `sources` (every template). It holds only what
+/// the source's own file says, so that every page does not depend on what
+/// the other pages cite.
 #[derive(Debug, Serialize)]
 pub struct SourceSummary<'a> {
     pub id: &'a str,
@@ -216,6 +217,14 @@ pub struct SourceSummary<'a> {
     pub pages: Option<u32>,
     pub path: String,
     pub permalink: String,
+}
+
+/// A source with how often the site cites it: `section.sources` in
+/// `sources.html`.
+#[derive(Debug, Serialize)]
+pub struct SourceEntry<'a> {
+    #[serde(flatten)]
+    pub summary: SourceSummary<'a>,
     /// How many citations on the site rest on it.
     pub claim_count: usize,
 }
@@ -234,6 +243,8 @@ pub struct SourcePageView<'a> {
 pub struct SourceView<'a> {
     #[serde(flatten)]
     pub summary: SourceSummary<'a>,
+    /// How many citations on the site rest on it.
+    pub claim_count: usize,
     /// The summary written in the source's file, as HTML.
     pub content: &'a str,
     /// The citations of the summary (a source may cite another).
@@ -256,6 +267,8 @@ pub struct CollectionIndexView<'a> {
     pub terms: Vec<TermEntry<'a>>,
     /// The entities by kind, kinds and entities A to Z (entities only).
     pub groups: Vec<KindGroup<'a>>,
+    /// The sources, with how often each is cited (sources only).
+    pub sources: Vec<SourceEntry<'a>>,
     /// schema.org JSON-LD (a `DefinedTermSet` for the glossary).
     pub json_ld: String,
 }
@@ -288,7 +301,7 @@ pub struct Views<'a> {
 }
 
 /// One place that mentions an entity.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Place {
     /// The exact place: the page's permalink and the block's (or heading's) id.
     pub link: String,
@@ -301,48 +314,12 @@ pub struct Place {
 }
 
 /// The mentions of an entity on one page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MentionGroup {
     pub title: String,
     pub path: String,
     pub permalink: String,
     pub places: Vec<Place>,
-}
-
-/// Per entity, the pages that mention it (grouped, in path order).
-pub fn mention_index(site: &Site, docs: &[DocRef<'_>]) -> Vec<Vec<MentionGroup>> {
-    let mut index: Vec<Vec<MentionGroup>> = vec![Vec::new(); site.entities.items.len()];
-    for doc in docs {
-        let permalink = site.config.permalink(&doc.path);
-        for m in &doc.rendered.mentions {
-            let block = doc.rendered.block_at(m.offset);
-            let heading = doc.rendered.heading_at(m.offset);
-            let anchor = block
-                .map(|b| b.id.as_str())
-                .or(heading.map(|h| h.id.as_str()));
-            let place = Place {
-                link: match anchor {
-                    Some(a) => format!("{permalink}#{a}"),
-                    None => permalink.clone(),
-                },
-                block_id: block.map(|b| b.id.clone()),
-                heading_id: heading.map(|h| h.id.clone()),
-                heading_title: heading.map(|h| h.title.clone()),
-                excerpt: m.excerpt.clone(),
-            };
-            let groups = &mut index[m.entity];
-            match groups.last_mut() {
-                Some(g) if g.path == doc.path && g.title == doc.title => g.places.push(place),
-                _ => groups.push(MentionGroup {
-                    title: doc.title.clone(),
-                    path: doc.path.clone(),
-                    permalink: permalink.clone(),
-                    places: vec![place],
-                }),
-            }
-        }
-    }
-    index
 }
 
 /// An entity, as listed in `entities` (every template), `page.entities` and
@@ -378,24 +355,6 @@ pub struct EntityView<'a> {
 pub struct KindGroup<'a> {
     pub kind: &'a str,
     pub entities: Vec<EntitySummary<'a>>,
-}
-
-/// Per glossary term, the content pages that link it, in path order.
-pub fn term_pages(site: &Site, docs: &[DocRef<'_>]) -> Vec<Vec<UsedOn>> {
-    let mut pages: Vec<Vec<UsedOn>> = vec![Vec::new(); site.glossary.items.len()];
-    for doc in docs.iter().filter(|d| d.is_content) {
-        for u in &doc.rendered.term_uses {
-            let list = &mut pages[u.term];
-            if list.last().is_none_or(|l: &UsedOn| l.path != doc.path) {
-                list.push(UsedOn {
-                    title: doc.title.clone(),
-                    path: doc.path.clone(),
-                    permalink: site.config.permalink(&doc.path),
-                });
-            }
-        }
-    }
-    pages
 }
 
 static EMPTY_CLAIMS: [Claim; 0] = [];
@@ -695,11 +654,14 @@ impl<'a> Views<'a> {
             pages: m.pages,
             permalink: self.site.config.permalink(&path),
             path,
-            claim_count: self
-                .claims
-                .get(&item.id)
-                .map_or(0, |pages| pages.values().map(Vec::len).sum()),
         }
+    }
+
+    /// How many citations on the site rest on source `i`.
+    fn claim_count(&self, i: usize) -> usize {
+        self.claims
+            .get(&self.site.sources.items[i].id)
+            .map_or(0, |pages| pages.values().map(Vec::len).sum())
     }
 
     pub fn source(&self, i: usize) -> SourceView<'a> {
@@ -713,6 +675,7 @@ impl<'a> Views<'a> {
         };
         SourceView {
             summary: self.source_summary(i),
+            claim_count: self.claim_count(i),
             content: &self.source_bodies[i].html,
             citations: &self.source_bodies[i].citations,
             extra: &item.parsed.meta.extra,
@@ -747,6 +710,16 @@ impl<'a> Views<'a> {
         } else {
             String::new()
         };
+        let sources = if name == "sources" {
+            (0..self.site.sources.items.len())
+                .map(|i| SourceEntry {
+                    summary: self.source_summary(i),
+                    claim_count: self.claim_count(i),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let groups = if name == "entities" {
             self.entity_groups()
         } else {
@@ -762,6 +735,7 @@ impl<'a> Views<'a> {
             extra: meta.map(|m| &m.extra),
             terms,
             groups,
+            sources,
             json_ld,
         }
     }

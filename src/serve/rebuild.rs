@@ -17,6 +17,8 @@
 //! static, site static, content assets), then the rendered files; later
 //! entries win.
 
+mod patch;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -31,7 +33,7 @@ use crate::content::{self, LoadCache};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::markdown::{Document, Highlighter, Library, Markdown, Rendered};
 use crate::output::{self, CopyFile};
-use crate::render::{self, Bodies, OutputFile, Target, Templates};
+use crate::render::{self, Bodies, Indexes, OutputFile, Target, Templates};
 use crate::serve::watch::Changes;
 use crate::site::Site;
 use crate::theme::Origin;
@@ -285,8 +287,14 @@ struct Good {
     highlighter: Arc<Highlighter>,
     markdown: Markdown,
     bodies: Bodies,
+    /// What the listings show, from every body.
+    indexes: Indexes,
+    /// Every URL and anchor of the site, as links were checked against.
+    anchors: AnchorIndex,
     /// Templated outputs.
     outputs: Outputs,
+    /// The served site.
+    map: SiteMap,
     /// `highlight.css`.
     highlight: Option<Out>,
     /// Copied files: target path and bytes, in copy order.
@@ -310,6 +318,8 @@ pub struct Outcome {
     /// Copied files read from disk.
     pub read: usize,
     pub full: bool,
+    /// Whether it took the fast path of body edits ([`patch`]).
+    pub bodies_only: bool,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: std::time::Duration,
 }
@@ -362,7 +372,10 @@ impl Builder {
         let start = Instant::now();
         self.pending.merge(changes);
         let result = match self.good.as_mut() {
-            Some(good) if !self.pending.config => incremental(good, &self.pending),
+            Some(good) if !self.pending.config => match patch::body_edits(good, &self.pending) {
+                Some(edits) => patch::apply(good, edits),
+                None => incremental(good, &self.pending),
+            },
             _ => match full(&self.options) {
                 Ok((good, outcome)) => {
                     self.good = Some(good);
@@ -466,15 +479,20 @@ fn check_bodies(bodies: &Bodies, fresh: &[bool]) -> Result<Vec<Diagnostic>> {
 }
 
 /// Links written in Markdown must lead somewhere on the site, as in `build`.
-fn check_links(site: &Site, bodies: &Bodies, map: &SiteMap) -> Result<()> {
-    let files = map.keys().map(|k| format!("/{k}"));
-    let index = AnchorIndex::new(site, bodies, files);
+/// Returns the index of the site's anchors they were checked against.
+fn check_links(site: &Site, bodies: &Bodies, map: &SiteMap) -> Result<AnchorIndex> {
+    let index = AnchorIndex::new(site, bodies, files_of(map));
     let errors = crate::anchors::check_site_links(site, &bodies.documents(site), &index);
     if errors.is_empty() {
-        Ok(())
+        Ok(index)
     } else {
         Err(Error::from_diagnostics(errors))
     }
+}
+
+/// The served files as URL paths (`/style.css`), as the anchor index has them.
+fn files_of(map: &SiteMap) -> impl Iterator<Item = String> + '_ {
+    map.keys().map(|k| format!("/{k}"))
 }
 
 /// The `assets` map templates get: a hash of each copied or generated file.
@@ -504,31 +522,37 @@ fn full(options: &BuildOptions) -> Result<(Good, Outcome)> {
     let (copies, read, copy_warnings) = read_copies(&site, &mut copy_cache, &BTreeSet::new())?;
     warnings.extend(copy_warnings);
     let assets = assets_of(&copies, &highlight);
+    let indexes = Indexes::new(&site, &bodies);
     let mut outputs = Outputs::default();
-    for (t, f) in render::render_targets(&site, &bodies, &templates, &assets, &|_| true)? {
+    for (t, f) in render::render_targets(&site, &bodies, &indexes, &templates, &assets, &|_| true)?
+    {
         outputs.insert(&site, t, share(f));
     }
+    let map = assemble(&site, &templates, &outputs, &copies, &highlight);
+    let anchors = check_links(&site, &bodies, &map)?;
     let good = Good {
         site,
         templates,
         highlighter,
         markdown,
         bodies,
+        indexes,
+        anchors,
         outputs,
+        map,
         highlight,
         copies,
         assets,
         copy_cache,
         content_cache,
     };
-    let map = site_map(&good);
-    check_links(&good.site, &good.bodies, &map)?;
     let outcome = Outcome {
-        map,
+        map: good.map.clone(),
         rendered: good.outputs.len(),
         bodies: n_bodies,
         read,
         full: true,
+        bodies_only: false,
         warnings,
         elapsed: Default::default(),
     };
@@ -609,7 +633,8 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
                 .any(|a| touched.contains(a.as_os_str()))
         };
         let content = content::load_cached(&root, &mut good.content_cache, &stale)?;
-        Some(Site::resolve(good.site.config.clone(), content)?)
+        let s = Site::resolve(good.site.config.clone(), content)?;
+        Some(s)
     } else {
         None
     };
@@ -639,6 +664,8 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
     };
     let cur_site = site.as_ref().unwrap_or(&good.site);
     let cur_bodies = bodies.as_ref().unwrap_or(&good.bodies);
+    let indexes = bodies.as_ref().map(|b| Indexes::new(cur_site, b));
+    let cur_indexes = indexes.as_ref().unwrap_or(&good.indexes);
     let cur_templates = templates.as_ref().unwrap_or(&good.templates);
 
     let mut copy_cache = None;
@@ -668,32 +695,44 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
     let all = templates.is_some() || dirty.all || assets_changed;
     let wanted = |t: Target| all || dirty.output(cur_site, t);
     let fresh = if all || dirty.listings || !dirty.outputs.is_empty() {
-        render::render_targets(cur_site, cur_bodies, cur_templates, cur_assets, &wanted)?
+        render::render_targets(
+            cur_site,
+            cur_bodies,
+            cur_indexes,
+            cur_templates,
+            cur_assets,
+            &wanted,
+        )?
     } else {
         Vec::new()
     };
     let rendered = fresh.len();
-    if site.is_some() {
-        // Check the links against the new site before committing to it.
-        let mut probe = good.outputs.clone();
-        if all {
-            probe = Outputs::default();
-        }
-        for (t, f) in &fresh {
-            probe.insert(cur_site, *t, share(f.clone()));
-        }
-        let keys: SiteMap = probe
-            .files
-            .values()
-            .chain(probe.not_found.iter())
-            .chain(copies.as_ref().unwrap_or(&good.copies).iter())
-            .map(|(k, b)| (k.clone(), b.clone()))
-            .collect();
-        check_links(cur_site, cur_bodies, &keys)?;
+    // The served site as it will be; its links are checked before
+    // committing to it.
+    let mut outputs = if all {
+        Outputs::default()
+    } else {
+        good.outputs.clone()
+    };
+    for (t, f) in fresh {
+        outputs.insert(cur_site, t, share(f));
     }
+    if site.is_some() {
+        outputs.retain_site(cur_site, cur_templates);
+    }
+    let map = assemble(
+        cur_site,
+        cur_templates,
+        &outputs,
+        copies.as_ref().unwrap_or(&good.copies),
+        &good.highlight,
+    );
+    let anchors = match &site {
+        Some(_) => Some(check_links(cur_site, cur_bodies, &map)?),
+        None => None,
+    };
 
     // Everything succeeded: commit.
-    let site_changed = site.is_some();
     if let Some(t) = templates {
         good.templates = t;
     }
@@ -706,15 +745,16 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
     if let Some(b) = bodies {
         drop_later(std::mem::replace(&mut good.bodies, b));
     }
-    if all {
-        good.outputs = Outputs::default();
+    if let Some(i) = indexes {
+        drop_later(std::mem::replace(&mut good.indexes, i));
     }
-    for (t, f) in fresh {
-        good.outputs.insert(&good.site, t, share(f));
+    drop_later(std::mem::replace(&mut good.outputs, outputs));
+    match anchors {
+        Some(a) => good.anchors = a,
+        // The same pages and anchors; the copied files may differ.
+        None => good.anchors.files = files_of(&map).collect(),
     }
-    if site_changed {
-        good.outputs.retain_site(&good.site, &good.templates);
-    }
+    drop_later(std::mem::replace(&mut good.map, map));
     if let Some(c) = copies {
         good.copies = c;
     }
@@ -725,11 +765,12 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
         good.copy_cache = c;
     }
     Ok(Outcome {
-        map: site_map(good),
+        map: good.map.clone(),
         rendered,
         bodies: n_bodies,
         read,
         full: false,
+        bodies_only: false,
         warnings,
         elapsed: Default::default(),
     })
@@ -834,22 +875,28 @@ fn reuse_bodies(
     )
 }
 
-/// The served site of a good build, layered as a build writes it.
-fn site_map(good: &Good) -> SiteMap {
-    let mut map = SiteMap::with_capacity(good.copies.len() + good.outputs.len() + 8);
-    for (path, bytes) in &good.copies {
+/// The served site, layered as a build writes it.
+fn assemble(
+    site: &Site,
+    templates: &Templates,
+    outputs: &Outputs,
+    copies: &[Out],
+    highlight: &Option<Out>,
+) -> SiteMap {
+    let mut map = SiteMap::with_capacity(copies.len() + outputs.len() + 8);
+    for (path, bytes) in copies {
         map.insert(path.clone(), bytes.clone());
     }
-    for t in targets(&good.site, &good.templates) {
-        if let Some((path, bytes)) = good.outputs.get(&good.site, t) {
+    for t in targets(site, templates) {
+        if let Some((path, bytes)) = outputs.get(site, t) {
             map.insert(path.clone(), bytes.clone());
         }
     }
-    for f in output::site_files(&good.site) {
+    for f in output::site_files(site) {
         let (path, bytes) = share(f);
         map.insert(path, bytes);
     }
-    if let Some((path, bytes)) = &good.highlight {
+    if let Some((path, bytes)) = highlight {
         map.insert(path.clone(), bytes.clone());
     }
     map
@@ -1211,6 +1258,7 @@ mod equivalence {
             let mut builder = Builder::new(options.clone());
             builder.rebuild(std::mem::take(&mut s.changes)).unwrap();
 
+            let mut fast = 0;
             for step in 0..40 {
                 let mut n = 100 + step;
                 let pages: Vec<String> = s
@@ -1218,8 +1266,17 @@ mod equivalence {
                     .into_iter()
                     .filter(|f| f.ends_with(".md") && !f.ends_with("_index.md"))
                     .collect();
-                let what = rng.below(9);
+                let what = rng.below(11);
                 match what {
+                    // Body-only edits: the fast path.
+                    9 | 10 if !pages.is_empty() => {
+                        let p = pages[rng.below(pages.len())].clone();
+                        let text = std::fs::read_to_string(root.join(&p)).unwrap();
+                        let fm_end = text.rfind("+++\n").unwrap() + 4;
+                        let words = "more ".repeat(rng.below(30));
+                        let body = format!("Body {n}: {words}\n\n## Part {}\n", rng.below(3));
+                        s.write(&p, &format!("{}{body}", &text[..fm_end]));
+                    }
                     0 | 1 if !pages.is_empty() => {
                         let p = pages[rng.below(pages.len())].clone();
                         let text = page(&mut rng, n);
@@ -1272,10 +1329,11 @@ mod equivalence {
                     }
                 }
                 let changes = std::mem::take(&mut s.changes);
-                let served = builder
+                let outcome = builder
                     .rebuild(changes)
-                    .unwrap_or_else(|e| panic!("seed {seed} step {step}: {e}"))
-                    .map;
+                    .unwrap_or_else(|e| panic!("seed {seed} step {step}: {e}"));
+                fast += usize::from(outcome.bodies_only);
+                let served = outcome.map;
                 let clean = clean_site_map(&options).unwrap();
                 let mut a: Vec<&Arc<str>> = served.keys().collect();
                 let mut b: Vec<&Arc<str>> = clean.keys().collect();
@@ -1291,6 +1349,9 @@ mod equivalence {
                     );
                 }
             }
+            // Body-only edits took the fast path (not every one: an edit
+            // of a draft, or one that changes nothing, takes the other).
+            assert!(fast >= 3, "seed {seed}: {fast} rebuilds took the fast path");
         }
     }
 

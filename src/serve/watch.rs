@@ -211,8 +211,13 @@ impl Inner {
     }
 }
 
-/// How long the debouncer waits for a burst of events to end.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+/// How long the debouncer waits for more events on the same path. Short:
+/// an editor's save is a few events within a millisecond or two, and every
+/// millisecond here is one more before the edit shows. (The server waits for
+/// bursts across files on top of this.)
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
+/// How often the debouncer looks for events that have waited long enough.
+const TICK: Duration = Duration::from_millis(2);
 /// How often the polling watcher scans the site.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
@@ -236,13 +241,14 @@ impl Watcher {
                 .with_poll_interval(POLL_INTERVAL)
                 .with_compare_contents(true);
             Inner::Poll(
-                new_debouncer_opt(DEBOUNCE, None, events, FileIdMap::new(), config).map_err(err)?,
+                new_debouncer_opt(DEBOUNCE, Some(TICK), events, FileIdMap::new(), config)
+                    .map_err(err)?,
             )
         } else {
             Inner::Native(
                 new_debouncer_opt(
                     DEBOUNCE,
-                    None,
+                    Some(TICK),
                     events,
                     RecommendedCache::new(),
                     notify::Config::default(),

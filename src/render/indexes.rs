@@ -1,0 +1,274 @@
+//! The site-wide indexes that listings show: for each page of each source,
+//! the places that cite it; for each glossary term, the pages that use it;
+//! for each entity, the places that mention it.
+//!
+//! Each is the concatenation, in the site's document order (path, then
+//! title), of what every body contributes ([`Contribution`]). A build makes
+//! them once ([`Indexes::new`]); `serve` swaps the contribution of an edited
+//! body for its new one ([`Indexes::replace`]) and learns which listings
+//! changed, without reading the other bodies.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::sources::{Claim, ClaimIndex};
+use super::views::{MentionGroup, Place, UsedOn};
+use super::{Bodies, DocRef};
+use crate::markdown::glossary::TermInfo;
+use crate::site::Site;
+
+/// The indexes of a site, as every listing template reads them.
+#[derive(Debug, Clone)]
+pub struct Indexes {
+    /// Source id → page number → claims.
+    pub claims: ClaimIndex,
+    /// Per glossary term: the content pages that use it.
+    pub term_pages: Vec<Vec<UsedOn>>,
+    /// Per glossary term: where its mentions link.
+    pub terms: Vec<TermInfo>,
+    /// Per entity: the places that mention it, grouped by page.
+    pub mentions: Vec<Vec<MentionGroup>>,
+}
+
+/// What one body adds to the indexes.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Contribution {
+    /// The document's place in the order: its path, then its title.
+    path: String,
+    title: String,
+    /// Source id, page number, claim; in the order of the markers.
+    claims: Vec<(String, u32, Claim)>,
+    /// Glossary terms it uses (content pages only), each once, and the entry.
+    terms: Vec<(usize, UsedOn)>,
+    /// Per entity it mentions, its places (in entity order).
+    mentions: Vec<(usize, MentionGroup)>,
+}
+
+/// The listings whose data a [`Indexes::replace`] changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Ids of sources whose claims changed.
+    pub sources: BTreeSet<String>,
+    /// Glossary terms whose pages changed.
+    pub terms: BTreeSet<usize>,
+    /// Entities whose mentions changed.
+    pub entities: BTreeSet<usize>,
+}
+
+impl Touched {
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty() && self.terms.is_empty() && self.entities.is_empty()
+    }
+
+    pub fn extend(&mut self, other: Touched) {
+        self.sources.extend(other.sources);
+        self.terms.extend(other.terms);
+        self.entities.extend(other.entities);
+    }
+}
+
+impl Contribution {
+    /// What `doc` adds to the indexes of `site`.
+    pub fn of(site: &Site, doc: &DocRef<'_>) -> Self {
+        let rendered = doc.rendered;
+        let permalink = site.config.permalink(&doc.path);
+
+        let mut claims = Vec::new();
+        for u in &rendered.citation_uses {
+            let c = &rendered.citations[u.citation];
+            let heading = rendered.heading_at(u.offset);
+            for n in c.pages.start..=c.pages.end {
+                claims.push((
+                    c.source.clone(),
+                    n,
+                    Claim {
+                        page_title: doc.title.clone(),
+                        page_path: doc.path.clone(),
+                        link: format!("{permalink}#{}", u.marker),
+                        heading_id: heading.map(|h| h.id.clone()),
+                        heading_title: heading.map(|h| h.title.clone()),
+                        quote: c.quote.clone(),
+                        page_label: c.page_label.clone(),
+                        number: c.number,
+                    },
+                ));
+            }
+        }
+
+        let mut terms: Vec<(usize, UsedOn)> = Vec::new();
+        if doc.is_content {
+            let mut seen = BTreeSet::new();
+            for u in &rendered.term_uses {
+                if seen.insert(u.term) {
+                    terms.push((
+                        u.term,
+                        UsedOn {
+                            title: doc.title.clone(),
+                            path: doc.path.clone(),
+                            permalink: permalink.clone(),
+                        },
+                    ));
+                }
+            }
+        }
+
+        let mut by_entity: BTreeMap<usize, Vec<Place>> = BTreeMap::new();
+        for m in &rendered.mentions {
+            let block = rendered.block_at(m.offset);
+            let heading = rendered.heading_at(m.offset);
+            let anchor = block
+                .map(|b| b.id.as_str())
+                .or(heading.map(|h| h.id.as_str()));
+            by_entity.entry(m.entity).or_default().push(Place {
+                link: match anchor {
+                    Some(a) => format!("{permalink}#{a}"),
+                    None => permalink.clone(),
+                },
+                block_id: block.map(|b| b.id.clone()),
+                heading_id: heading.map(|h| h.id.clone()),
+                heading_title: heading.map(|h| h.title.clone()),
+                excerpt: m.excerpt.clone(),
+            });
+        }
+        let mentions = by_entity
+            .into_iter()
+            .map(|(entity, places)| {
+                (
+                    entity,
+                    MentionGroup {
+                        title: doc.title.clone(),
+                        path: doc.path.clone(),
+                        permalink: permalink.clone(),
+                        places,
+                    },
+                )
+            })
+            .collect();
+
+        Contribution {
+            path: doc.path.clone(),
+            title: doc.title.clone(),
+            claims,
+            terms,
+            mentions,
+        }
+    }
+
+    fn key(&self) -> (&str, &str) {
+        (&self.path, &self.title)
+    }
+}
+
+impl Indexes {
+    /// The indexes of every body of `site`.
+    pub fn new(site: &Site, bodies: &Bodies) -> Self {
+        let mut indexes = Indexes {
+            claims: ClaimIndex::new(),
+            term_pages: vec![Vec::new(); site.glossary.items.len()],
+            terms: crate::markdown::term_infos(site),
+            mentions: vec![Vec::new(); site.entities.items.len()],
+        };
+        // Documents come in order: each contribution goes at the end.
+        for doc in bodies.documents(site) {
+            indexes.insert(Contribution::of(site, &doc));
+        }
+        indexes
+    }
+
+    /// Replaces what a document contributed (`old`) by what it contributes
+    /// now (`new`). Both must be of the same document, in the same place of
+    /// the order (same path and title). Returns the listings that changed.
+    pub fn replace(&mut self, old: &Contribution, new: Contribution) -> Touched {
+        debug_assert_eq!(old.key(), new.key(), "a document keeps its place");
+        let touched = Touched {
+            sources: differing(
+                old.claims.iter().map(|(s, _, _)| s),
+                new.claims.iter().map(|(s, _, _)| s),
+                |s| {
+                    let pick = |c: &Contribution| -> Vec<(u32, Claim)> {
+                        c.claims
+                            .iter()
+                            .filter(|(id, _, _)| id == s)
+                            .map(|(_, n, claim)| (*n, claim.clone()))
+                            .collect()
+                    };
+                    pick(old) != pick(&new)
+                },
+            ),
+            terms: differing(
+                old.terms.iter().map(|(t, _)| t),
+                new.terms.iter().map(|(t, _)| t),
+                |t| find(&old.terms, *t) != find(&new.terms, *t),
+            ),
+            entities: differing(
+                old.mentions.iter().map(|(e, _)| e),
+                new.mentions.iter().map(|(e, _)| e),
+                |e| find(&old.mentions, *e) != find(&new.mentions, *e),
+            ),
+        };
+        if !touched.is_empty() {
+            self.remove(old);
+            self.insert(new);
+        }
+        touched
+    }
+
+    /// Puts a document's entries at its place in every list.
+    fn insert(&mut self, c: Contribution) {
+        let key = (c.path.as_str(), c.title.as_str());
+        for (source, n, claim) in c.claims {
+            let list = self.claims.entry(source).or_default().entry(n).or_default();
+            // After the earlier documents, and after this document's own
+            // earlier markers.
+            let at = list.partition_point(|x| (x.page_path.as_str(), x.page_title.as_str()) <= key);
+            list.insert(at, claim);
+        }
+        for (term, used) in c.terms {
+            let list = &mut self.term_pages[term];
+            let at = list.partition_point(|x| (x.path.as_str(), x.title.as_str()) <= key);
+            list.insert(at, used);
+        }
+        for (entity, group) in c.mentions {
+            let list = &mut self.mentions[entity];
+            let at = list.partition_point(|x| (x.path.as_str(), x.title.as_str()) <= key);
+            list.insert(at, group);
+        }
+    }
+
+    /// Takes a document's entries out of every list.
+    fn remove(&mut self, c: &Contribution) {
+        let key = c.key();
+        let sources: BTreeSet<&String> = c.claims.iter().map(|(s, _, _)| s).collect();
+        for source in sources {
+            if let Some(pages) = self.claims.get_mut(source) {
+                pages.retain(|_, list| {
+                    list.retain(|x| (x.page_path.as_str(), x.page_title.as_str()) != key);
+                    !list.is_empty()
+                });
+                if pages.is_empty() {
+                    self.claims.remove(source);
+                }
+            }
+        }
+        for (term, _) in &c.terms {
+            self.term_pages[*term].retain(|x| (x.path.as_str(), x.title.as_str()) != key);
+        }
+        for (entity, _) in &c.mentions {
+            self.mentions[*entity].retain(|x| (x.path.as_str(), x.title.as_str()) != key);
+        }
+    }
+}
+
+/// The entry of item `k`.
+fn find<T>(list: &[(usize, T)], k: usize) -> Option<&T> {
+    list.iter().find(|(x, _)| *x == k).map(|(_, v)| v)
+}
+
+/// The keys (of `old` or `new`) for which `differs` holds.
+fn differing<'k, K: Ord + Clone + 'k>(
+    old: impl Iterator<Item = &'k K>,
+    new: impl Iterator<Item = &'k K>,
+    differs: impl Fn(&K) -> bool,
+) -> BTreeSet<K> {
+    let keys: BTreeSet<&K> = old.chain(new).collect();
+    keys.into_iter().filter(|k| differs(k)).cloned().collect()
+}
