@@ -73,7 +73,11 @@ pub struct Server {
 /// that it makes one rebuild: briefly after a change to one or two files
 /// (an editor's save), longer once many files change at once (`git
 /// checkout`, a folder copied in), whose writer may pause between files.
-const SETTLE: Duration = Duration::from_millis(10);
+///
+/// The events of one save come within a millisecond or so, but the
+/// debouncer may hand them over in two batches, one tick
+/// ([`watch::TICK`], 2 ms) apart: the short wait covers that.
+const SETTLE: Duration = Duration::from_millis(5);
 const BURST_SETTLE: Duration = Duration::from_millis(200);
 /// The longest a rebuild waits for a burst to end.
 const MAX_SETTLE: Duration = Duration::from_secs(2);

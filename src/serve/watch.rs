@@ -217,7 +217,7 @@ impl Inner {
 /// bursts across files on top of this.)
 pub const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How often the debouncer looks for events that have waited long enough.
-const TICK: Duration = Duration::from_millis(2);
+pub const TICK: Duration = Duration::from_millis(2);
 /// How often the polling watcher scans the site.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
