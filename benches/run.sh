@@ -187,10 +187,16 @@ if [[ -n ${SKIP_SERVE:-} ]]; then
     echo "skipped (SKIP_SERVE)"
 elif "$SB" --help | grep -qE '^ +serve '; then
     site=$(corpus "$large" sourcebrief)
-    page=$(cd "$site" && ls content/section-01/page-*.md | head -1)
+    pages=("$site"/content/section-01/page-*.md)
+    page=${pages[0]#"$site"/}
     url="/${page#content/}"
     url="${url%.md}/"
+    echo "sourcebrief:"
     "$SERVE" "$SB" "$site" "$page" "$url" "$EDITS"
+    if [[ -n ${BASELINE:-} ]] && "$BASELINE" --help | grep -qE '^ +serve '; then
+        echo "baseline:"
+        "$SERVE" "$BASELINE" "$site" "$page" "$url" "$EDITS"
+    fi
 else
     echo "this sourcebrief has no serve command: not measured"
 fi
