@@ -173,6 +173,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     }
     let out = &rendition.site.config.output_dir;
     output::write_atomically(out, &rendition.copies, &rendition.files)?;
+    // Written: the output's bytes are not needed any more.
+    let n_files = rendition.files.len() + rendition.copies.len();
+    drop(rendition.files);
     // Drafts are not published, so they do not go into the lock.
     if !options.overrides.drafts {
         let text = Lock::of(&rendition.anchors).to_text();
@@ -184,7 +187,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     Ok(BuildReport {
         pages: rendition.site.pages.len(),
         sections: rendition.site.sections.len(),
-        files: rendition.files.len() + rendition.copies.len(),
+        files: n_files,
         output_dir: out.clone(),
         warnings: rendition.warnings,
         elapsed: start.elapsed(),
