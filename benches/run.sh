@@ -23,6 +23,10 @@
 #   HUGO=/path/hugo   ZOLA=/path/zola   (default: found on PATH)
 #   BENCH_DIR=target/bench
 #   SKIP_SERVE=1      skip the serve measurement
+#   OUT_DIR=/dev/shm/sourcebrief-bench   where the builds write (default
+#                     $BENCH_DIR/out); when set, each output is deleted
+#                     right after its build. On a RAM file system (tmpfs)
+#                     that takes the disk's noise out of the comparison.
 #   BASELINE=/path/to/an/older/sourcebrief   time it too, as `baseline`, on
 #                     the same site (before/after figures in one run)
 set -euo pipefail
@@ -112,6 +116,10 @@ run() {
         zola) (cd "$dir" && $TIME -f '%e %M %U %S' -o "$BENCH_DIR/time" "$ZOLA" build --output-dir "$dest" >"$out" 2>&1) ;;
     esac || { echo "$tool failed on $n pages:" >&2; cat "$out" >&2; exit 1; }
     tail -1 "$BENCH_DIR/time" >>"$BENCH_DIR/runs-$tool-$n"
+    if [[ -n $CLEAN_EACH ]]; then
+        find "$dest" -name '*.html' | wc -l >"$BENCH_DIR/html-$tool-$n"
+        rm -rf "$dest"
+    fi
 }
 
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
@@ -120,7 +128,8 @@ med_rss() { awk '{print $2}' "$BENCH_DIR/runs-$1-$2" | median; }
 med_cpu() { awk '{print $3 + $4}' "$BENCH_DIR/runs-$1-$2" | median; }
 
 rm -f "$BENCH_DIR"/runs-*
-OUT="$BENCH_DIR/out"
+OUT=${OUT_DIR:-$BENCH_DIR/out}
+CLEAN_EACH=${OUT_DIR:+1}
 rm -rf "$OUT"
 mkdir -p "$OUT"
 echo "== full builds: $REPS rounds, tools side by side"
@@ -135,7 +144,11 @@ done
 
 for f in "${tools[@]}"; do
     for n in $SIZES; do
-        pages=$(find "$OUT/$f-$n-$REPS" -name '*.html' | wc -l)
+        if [[ -n $CLEAN_EACH ]]; then
+            pages=$(cat "$BENCH_DIR/html-$f-$n")
+        else
+            pages=$(find "$OUT/$f-$n-$REPS" -name '*.html' | wc -l)
+        fi
         echo "$f, $n pages: $pages HTML files written"
     done
 done

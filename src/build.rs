@@ -156,13 +156,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let config = load_config(options)?;
     output::check_output_dir(&config)?;
-    let rendition = render(options)?;
+    // The anchor lock is read while the site renders.
+    let (rendition, lock) = rayon::join(|| render(options), || Lock::load(&config.root));
+    let (rendition, lock) = (rendition?, lock?);
     if !rendition.link_errors.is_empty() {
         return Err(crate::error::Error::from_diagnostics(rendition.link_errors));
     }
     // The anchor lock: nothing published may disappear unnoticed.
     let root = &rendition.site.config.root;
-    let lock = Lock::load(root)?;
     if let Some(lock) = &lock
         && !options.update_lock
     {
@@ -172,26 +173,40 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     }
     let out = &rendition.site.config.output_dir;
-    output::write_atomically(out, &rendition.copies, &rendition.files)?;
-    // Written: the output's bytes are not needed any more.
-    let n_files = rendition.files.len() + rendition.copies.len();
-    drop(rendition.files);
-    // Drafts are not published, so they do not go into the lock.
-    if !options.overrides.drafts {
-        let text = Lock::of(&rendition.anchors).to_text();
+    // The new lock is made while the output is written (drafts are not
+    // published, so they do not go into it).
+    let (written, lock_text) = rayon::join(
+        || output::write_atomically(out, &rendition.copies, &rendition.files),
+        || (!options.overrides.drafts).then(|| Lock::of(&rendition.anchors).to_text()),
+    );
+    written?;
+    if let Some(text) = lock_text {
         let path = root.join(LOCK_FILE);
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
             std::fs::write(&path, text).map_err(|e| crate::error::Error::io(&path, e))?;
         }
     }
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: rendition.site.pages.len(),
         sections: rendition.site.sections.len(),
-        files: n_files,
+        files: rendition.files.len() + rendition.copies.len(),
         output_dir: out.clone(),
         warnings: rendition.warnings,
         elapsed: start.elapsed(),
-    })
+    };
+    // The output in memory (hundreds of megabytes for a large site) is
+    // freed off the path to the report.
+    drop_later((rendition.files, rendition.site, rendition.anchors));
+    Ok(report)
+}
+
+/// Frees a large value on another thread, so that the caller goes on (a
+/// process that ends meanwhile does not wait for it).
+pub fn drop_later<T: Send + 'static>(value: T) {
+    if let Err(e) = std::thread::Builder::new().spawn(move || drop(value)) {
+        // No thread to be had: the value was dropped with the error.
+        eprintln!("warning: {e}");
+    }
 }
 
 /// A short content hash of every static and generated asset, by its path in

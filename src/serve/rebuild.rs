@@ -740,21 +740,21 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
         good.markdown = m;
     }
     if let Some(s) = site {
-        drop_later(std::mem::replace(&mut good.site, s));
+        build::drop_later(std::mem::replace(&mut good.site, s));
     }
     if let Some(b) = bodies {
-        drop_later(std::mem::replace(&mut good.bodies, b));
+        build::drop_later(std::mem::replace(&mut good.bodies, b));
     }
     if let Some(i) = indexes {
-        drop_later(std::mem::replace(&mut good.indexes, i));
+        build::drop_later(std::mem::replace(&mut good.indexes, i));
     }
-    drop_later(std::mem::replace(&mut good.outputs, outputs));
+    build::drop_later(std::mem::replace(&mut good.outputs, outputs));
     match anchors {
         Some(a) => good.anchors = a,
         // The same pages and anchors; the copied files may differ.
         None => good.anchors.files = files_of(&map).collect(),
     }
-    drop_later(std::mem::replace(&mut good.map, map));
+    build::drop_later(std::mem::replace(&mut good.map, map));
     if let Some(c) = copies {
         good.copies = c;
     }
@@ -774,14 +774,6 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
         warnings,
         elapsed: Default::default(),
     })
-}
-
-/// Frees a large value on another thread, off the path to serving.
-fn drop_later<T: Send + 'static>(value: T) {
-    if let Err(e) = std::thread::Builder::new().spawn(move || drop(value)) {
-        // No thread to be had: the value was dropped with the error.
-        eprintln!("warning: {e}");
-    }
 }
 
 /// Every templated output a site has.

@@ -352,7 +352,7 @@ pub(super) fn apply(good: &mut Good, edits: Vec<Edit>) -> Result<Outcome> {
         good.outputs.insert(&good.site, t, out);
     }
     // What is no longer needed is freed off the path to serving.
-    super::drop_later(undo);
+    crate::build::drop_later(undo);
     Ok(Outcome {
         map: good.map.clone(),
         rendered,
