@@ -139,7 +139,7 @@ enum Kind {
 
 /// Loads and validates `root/content`.
 pub fn load(root: &Path) -> Result<Content> {
-    load_cached(root, &mut LoadCache::default(), &|_| true)
+    load_with(root, None, &|_| true)
 }
 
 /// Parsed content files kept from one load to the next (for `serve`), by
@@ -180,6 +180,15 @@ impl LoadCache {
 pub fn load_cached(
     root: &Path,
     cache: &mut LoadCache,
+    stale: &(dyn Fn(&Path) -> bool + Sync),
+) -> Result<Content> {
+    load_with(root, Some(cache), stale)
+}
+
+/// [`load_cached`], or, without a cache, [`load`] (which copies nothing).
+fn load_with(
+    root: &Path,
+    mut cache: Option<&mut LoadCache>,
     stale: &(dyn Fn(&Path) -> bool + Sync),
 ) -> Result<Content> {
     let content_dir = root.join("content");
@@ -226,7 +235,11 @@ pub fn load_cached(
         }
     }
 
-    let mut cached = std::mem::take(&mut cache.files);
+    let keep = cache.is_some();
+    let mut cached = cache
+        .as_mut()
+        .map(|c| std::mem::take(&mut c.files))
+        .unwrap_or_default();
     let slots: Vec<(PathBuf, Kind, Option<Loaded>)> = markdown
         .into_iter()
         .map(|(rel, kind)| {
@@ -246,14 +259,21 @@ pub fn load_cached(
                 Some(l) => Ok(l),
                 None => load_file(root, &rel, kind),
             };
-            let copy = loaded.as_ref().ok().cloned();
+            let copy = if keep {
+                loaded.as_ref().ok().cloned()
+            } else {
+                None
+            };
             (rel, loaded, copy)
         })
         .collect();
-    cache.files.reserve(results.len());
+    let mut kept = cache.map(|c| {
+        c.files.reserve(results.len());
+        &mut c.files
+    });
     for (rel, loaded, copy) in results {
-        if let Some(l) = copy {
-            cache.files.insert(rel.into_os_string(), l);
+        if let (Some(files), Some(l)) = (kept.as_mut(), copy) {
+            files.insert(rel.into_os_string(), l);
         }
         match diags.take(loaded) {
             Some(Loaded::Page(p)) => content.pages.push(p),
