@@ -58,6 +58,23 @@ impl Default for ServeOptions {
     }
 }
 
+/// The build options of the preview of the site at `root`: what `serve`
+/// builds, and what a clean build of the served site is made with.
+pub fn preview_options(root: PathBuf, drafts: bool) -> BuildOptions {
+    BuildOptions {
+        root,
+        overrides: Overrides {
+            output_dir: None,
+            // Root-relative links: the preview works under any of the
+            // names the server answers to.
+            base_url: Some("/".into()),
+            drafts,
+        },
+        // The preview never writes the anchor lock.
+        update_lock: false,
+    }
+}
+
 /// A bound, not yet running, development server.
 pub struct Server {
     options: ServeOptions,
@@ -95,18 +112,7 @@ impl Server {
             .local_addr()
             .map_err(|e| Error::msg(format!("cannot listen on {wanted}: {e}")))?;
         let root = std::path::absolute(&options.root).map_err(|e| Error::io(&options.root, e))?;
-        let build = BuildOptions {
-            root: options.root.clone(),
-            overrides: Overrides {
-                output_dir: None,
-                // Root-relative links: the preview works under any of the
-                // names the server answers to.
-                base_url: Some("/".into()),
-                drafts: options.drafts,
-            },
-            // The preview never writes the anchor lock.
-            update_lock: false,
-        };
+        let build = preview_options(options.root.clone(), options.drafts);
         Ok(Self {
             options,
             root,

@@ -1135,7 +1135,6 @@ mod tests {
 #[cfg(test)]
 mod equivalence {
     use super::*;
-    use crate::config::Overrides;
     use notify::event::{CreateKind, DataChange, EventKind, ModifyKind, RemoveKind, RenameMode};
 
     /// A small deterministic random number generator (xorshift).
@@ -1239,14 +1238,7 @@ mod equivalence {
                 }
             }
             s.write("static/x.txt", "x");
-            let options = BuildOptions {
-                root: root.clone(),
-                overrides: Overrides {
-                    base_url: Some("/".into()),
-                    ..Overrides::default()
-                },
-                update_lock: false,
-            };
+            let options = crate::serve::preview_options(root.clone(), false);
             let mut builder = Builder::new(options.clone());
             builder.rebuild(std::mem::take(&mut s.changes)).unwrap();
 
@@ -1358,14 +1350,7 @@ mod equivalence {
         };
         s.write("config.toml", "title = \"Pending\"\n");
         s.write("content/a.md", "+++\ntitle = \"A\"\n+++\nA.\n");
-        let options = BuildOptions {
-            root: root.clone(),
-            overrides: Overrides {
-                base_url: Some("/".into()),
-                ..Overrides::default()
-            },
-            update_lock: false,
-        };
+        let options = crate::serve::preview_options(root.clone(), false);
         let mut builder = Builder::new(options.clone());
         builder.rebuild(std::mem::take(&mut s.changes)).unwrap();
 

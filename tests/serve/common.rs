@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use sourcebrief::BuildOptions;
-use sourcebrief::config::Overrides;
+use sourcebrief::serve::preview_options;
 use tempfile::TempDir;
 
 /// How long any wait for the server may take before the test fails.
@@ -241,15 +241,7 @@ impl Served {
 
     /// The build options of a clean build of what is served.
     pub fn build_options(&self) -> BuildOptions {
-        BuildOptions {
-            root: self.root.clone(),
-            overrides: Overrides {
-                output_dir: None,
-                base_url: Some("/".into()),
-                drafts: false,
-            },
-            update_lock: false,
-        }
+        preview_options(self.root.clone(), false)
     }
 }
 

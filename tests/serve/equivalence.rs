@@ -24,7 +24,7 @@ use std::path::PathBuf;
 
 use notify::event::{CreateKind, DataChange, EventKind, ModifyKind, RemoveKind, RenameMode};
 use sourcebrief::BuildOptions;
-use sourcebrief::config::Overrides;
+use sourcebrief::serve::preview_options;
 use sourcebrief::serve::rebuild::{Builder, SiteMap, clean_site_map};
 use sourcebrief::serve::watch::Changes;
 
@@ -328,14 +328,7 @@ impl Run {
     fn new(seed: u64, autolink: bool, templates: &[(&str, &str)]) -> Self {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("site");
-        let options = BuildOptions {
-            root: root.clone(),
-            overrides: Overrides {
-                base_url: Some("/".into()),
-                ..Overrides::default()
-            },
-            update_lock: false,
-        };
+        let options = preview_options(root.clone(), false);
         let mut run = Run {
             seed,
             step: 0,
