@@ -318,7 +318,7 @@ pub struct Outcome {
     /// Copied files read from disk.
     pub read: usize,
     pub full: bool,
-    /// Whether it took the fast path of body edits ([`patch`]).
+    /// Whether it took the fast path of body edits (`rebuild/patch.rs`).
     pub bodies_only: bool,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: std::time::Duration,

@@ -6,16 +6,17 @@
 //! previous and next links, redirects, the sitemap and the feed all come
 //! from front matter and paths. So instead of walking `content/` and
 //! resolving the site again, the edited files alone are read, their bodies
-//! rendered, and the site, the [`Indexes`](crate::render::Indexes), the [`AnchorIndex`] and the
-//! served map patched in place. Only the outputs that show what changed go
-//! through their templates:
+//! rendered, and the site, the [indexes](crate::render::Indexes) of the
+//! listings, the [`AnchorIndex`] and the served map patched in place. Only
+//! the outputs that show what changed go through their templates:
 //!
 //! - the page or section itself;
 //! - the section that lists a page, when the page's word count changed
 //!   (listings show it; everything else they show is front matter);
 //! - the source, entity and glossary pages whose entries the edit changed,
-//!   as [`Indexes::replace`] reports them, and with them the sources index
-//!   (it counts citations) and the glossary (it lists where terms are used).
+//!   as [`replace`](crate::render::Indexes::replace) reports them, and with
+//!   them the sources index (it counts citations) and the glossary (it
+//!   lists where terms are used).
 //!
 //! Links are checked as `build` checks them: every link and `[anchors]`
 //! mapping of the edited bodies and, when an edit took away an anchor, every
