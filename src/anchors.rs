@@ -49,12 +49,17 @@ pub struct AnchorIndex {
 }
 
 impl AnchorIndex {
-    /// The index of a rendered site; `files` are the output's other files.
-    pub fn new(site: &Site, bodies: &Bodies, files: impl IntoIterator<Item = String>) -> Self {
+    /// The index of a rendered site; `docs` are its bodies'
+    /// [documents](Bodies::documents), `files` the output's other files.
+    pub fn new(
+        site: &Site,
+        bodies: &Bodies,
+        docs: &[DocRef<'_>],
+        files: impl IntoIterator<Item = String>,
+    ) -> Self {
         let mut pages: BTreeMap<String, PageAnchors> = BTreeMap::new();
-        let docs = bodies.documents(site);
         let cited = cited_pages(bodies, None);
-        for doc in &docs {
+        for doc in docs {
             let entry = pages
                 .entry(doc.path.clone())
                 .or_insert_with(|| PageAnchors {

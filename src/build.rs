@@ -126,9 +126,11 @@ pub fn render(options: &BuildOptions) -> Result<Rendition> {
     let mut files = render::render_templates(&site, &bodies, &templates, &assets)?;
     files.extend(generated);
     files.extend(output::site_files(&site));
+    let docs = bodies.documents(&site);
     let anchors = AnchorIndex::new(
         &site,
         &bodies,
+        &docs,
         files
             .iter()
             .map(|f| &f.path)
@@ -136,8 +138,7 @@ pub fn render(options: &BuildOptions) -> Result<Rendition> {
             .map(|p| format!("/{}", p.to_string_lossy().replace('\\', "/"))),
     );
     // Links written in Markdown must lead somewhere on the site.
-    let mut link_errors =
-        crate::anchors::check_site_links(&site, &bodies.documents(&site), &anchors);
+    let mut link_errors = crate::anchors::check_site_links(&site, &docs, &anchors);
     sort_diagnostics(&mut link_errors);
     let mut warnings = diags.finish()?;
     sort_diagnostics(&mut warnings);

@@ -111,6 +111,14 @@ impl<M> Collection<M> {
             .ok()
             .map(|i| &self.items[i])
     }
+
+    /// Its files: the `_index.md`, if any, then the items'.
+    pub fn files(&self) -> impl Iterator<Item = &SourceFile> {
+        self.intro
+            .iter()
+            .map(|p| &p.file)
+            .chain(self.items.iter().map(|i| &i.parsed.file))
+    }
 }
 
 /// Everything under `content/`.

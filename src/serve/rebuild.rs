@@ -113,17 +113,10 @@ pub fn changed_files(old: &Site, new: &Site) -> BTreeSet<PathBuf> {
 
 /// Every file of the typed collections, with its text.
 fn collection_texts(site: &Site) -> Vec<(&Path, &str)> {
-    fn items<M>(
-        c: &crate::content::Collection<M>,
-    ) -> impl Iterator<Item = &crate::content::SourceFile> {
-        c.intro
-            .iter()
-            .map(|p| &p.file)
-            .chain(c.items.iter().map(|i| &i.parsed.file))
-    }
-    items(&site.glossary)
-        .chain(items(&site.entities))
-        .chain(items(&site.sources))
+    site.glossary
+        .files()
+        .chain(site.entities.files())
+        .chain(site.sources.files())
         .map(|f| (f.rel.as_path(), &*f.text))
         .collect()
 }
@@ -481,8 +474,9 @@ fn check_bodies(bodies: &Bodies, fresh: &[bool]) -> Result<Vec<Diagnostic>> {
 /// Links written in Markdown must lead somewhere on the site, as in `build`.
 /// Returns the index of the site's anchors they were checked against.
 fn check_links(site: &Site, bodies: &Bodies, map: &SiteMap) -> Result<AnchorIndex> {
-    let index = AnchorIndex::new(site, bodies, files_of(map));
-    let errors = crate::anchors::check_site_links(site, &bodies.documents(site), &index);
+    let docs = bodies.documents(site);
+    let index = AnchorIndex::new(site, bodies, &docs, files_of(map));
+    let errors = crate::anchors::check_site_links(site, &docs, &index);
     if errors.is_empty() {
         Ok(index)
     } else {
@@ -633,8 +627,7 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
                 .any(|a| touched.contains(a.as_os_str()))
         };
         let content = content::load_cached(&root, &mut good.content_cache, &stale)?;
-        let s = Site::resolve(good.site.config.clone(), content)?;
-        Some(s)
+        Some(Site::resolve(good.site.config.clone(), content)?)
     } else {
         None
     };

@@ -186,21 +186,16 @@ pub(super) fn body_edits(good: &mut Good, changes: &Changes) -> Option<Vec<Edit>
 /// Whether `site` has a file at `rel` (relative to the root), or files
 /// below it.
 fn site_has(site: &Site, rel: &Path) -> bool {
-    fn files<M>(c: &crate::content::Collection<M>) -> impl Iterator<Item = &Path> {
-        c.intro
-            .iter()
-            .map(|p| p.file.rel.as_path())
-            .chain(c.items.iter().map(|i| i.parsed.file.rel.as_path()))
-    }
     let assets = site.assets.iter().map(|a| a.source.as_path());
     let mut all = site
         .pages
         .iter()
-        .map(|p| p.file.rel.as_path())
-        .chain(site.sections.iter().map(|s| s.file.rel.as_path()))
-        .chain(files(&site.glossary))
-        .chain(files(&site.entities))
-        .chain(files(&site.sources));
+        .map(|p| &p.file)
+        .chain(site.sections.iter().map(|s| &s.file))
+        .chain(site.glossary.files())
+        .chain(site.entities.files())
+        .chain(site.sources.files())
+        .map(|f| f.rel.as_path());
     let content = Path::new("content");
     all.any(|f| f.starts_with(rel)) || assets.map(|a| content.join(a)).any(|a| a.starts_with(rel))
 }
@@ -259,8 +254,9 @@ pub(super) fn apply(good: &mut Good, edits: Vec<Edit>) -> Result<Outcome> {
     let mut touched = Touched::default();
     let mut wanted: HashSet<Target> = HashSet::new();
     let mut lost: BTreeSet<String> = BTreeSet::new();
+    // Sources whose cited pages changed (those without a page count have
+    // an anchor per cited page).
     let mut recited: BTreeSet<String> = BTreeSet::new();
-    let mut cited_before = Vec::new();
     for (edit, body) in edits.into_iter().zip(fresh) {
         let doc = edit.doc;
         wanted.insert(doc.target());
@@ -269,7 +265,8 @@ pub(super) fn apply(good: &mut Good, edits: Vec<Edit>) -> Result<Outcome> {
         {
             wanted.insert(Target::Section(good.site.pages[i].section));
         }
-        cited_before.push(cited(doc.body(&good.bodies)));
+        let (was, is) = (cited(doc.body(&good.bodies)), cited(&body));
+        recited.extend(was.symmetric_difference(&is).map(|(s, _)| s.clone()));
         let before = doc.contribution(&good.site, doc.body(&good.bodies));
         let after = doc.contribution(&good.site, &body);
         let file = std::mem::replace(doc.file_mut(&mut good.site), edit.file);
@@ -284,11 +281,6 @@ pub(super) fn apply(good: &mut Good, edits: Vec<Edit>) -> Result<Outcome> {
             lost.insert(path);
         }
         undo.docs.push((doc, file, old_body, before, after));
-    }
-    // Sources without a page count have an anchor per cited page.
-    for ((doc, ..), before) in undo.docs.iter().zip(&cited_before) {
-        let now = cited(doc.body(&good.bodies));
-        recited.extend(before.symmetric_difference(&now).map(|(s, _)| s.clone()));
     }
     let recited: Vec<usize> = good
         .site
