@@ -24,17 +24,42 @@ pub fn slugify(text: &str) -> String {
 /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    let _ = escape_runs(text, |run| {
+        out.push_str(run);
+        Ok::<(), std::convert::Infallible>(())
+    });
     out
+}
+
+/// [`escape_html`] into a writer: the escape function of the templates
+/// (the same output as Tera's own, which writes byte by byte).
+pub fn write_escaped_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    escape_runs(text, |run| out.write_all(run.as_bytes()))
+}
+
+/// Hands `text` to `push` in runs: the stretches without a character to
+/// escape as they are, and each such character as its entity.
+fn escape_runs<E>(text: &str, mut push: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        if start < i {
+            push(&text[start..i])?;
+        }
+        push(entity)?;
+        start = i + 1;
+    }
+    if start < text.len() {
+        push(&text[start..])?;
+    }
+    Ok(())
 }
 
 /// A short, stable hash of `bytes` (FNV-1a, 64 bits; 8 hex digits), for
@@ -114,6 +139,24 @@ mod tests {
             escape_html("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
+    }
+
+    #[test]
+    fn template_escaping_matches_teras_own() {
+        for text in [
+            "",
+            "plain",
+            "<a href=\"x\">&'",
+            "&&<<",
+            "Who’s who: 安洵 <i-Soon> & \"CNNVD\"'",
+            "trailing >",
+        ] {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            write_escaped_html(text, &mut ours).unwrap();
+            tera::escape_html(text, &mut teras).unwrap();
+            assert_eq!(ours, teras, "{text}");
+            assert_eq!(escape_html(text).as_bytes(), ours, "{text}");
+        }
     }
 
     #[test]

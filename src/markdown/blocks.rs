@@ -283,22 +283,24 @@ fn plain_text(raw: &str, words: Option<usize>) -> String {
             text.push_str(inner.rsplit('|').next().unwrap_or(inner));
             rest = r.get(end + 2..).unwrap_or("");
         } else {
-            let plain = rest
-                .find(['[', ']', '{', '<', '*', '`', '\\', '\n'])
-                .unwrap_or(rest.len());
+            // A run without markup is copied as it is, a few dozen bytes at a
+            // time when only the first words are wanted (so only those are
+            // searched for markup).
+            let room = 2000 - text.len();
+            let most = if words.is_some() { room.min(48) } else { room };
+            let scan = &rest.as_bytes()[..rest.len().min(most)];
+            let plain = scan
+                .iter()
+                .position(|b| matches!(b, b'[' | b']' | b'{' | b'<' | b'*' | b'`' | b'\\' | b'\n'))
+                .unwrap_or(scan.len());
             if plain > 0 {
-                // A run without markup is copied as it is, a few dozen bytes
-                // at a time when only the first words are wanted.
-                let most = if words.is_some() { 48 } else { plain };
-                let mut used = 0;
-                for c in rest[..plain].chars() {
-                    if text.len() >= 2000 || used >= most {
-                        break;
-                    }
-                    text.push(c);
-                    used += c.len_utf8();
+                // Markup is ASCII: only a cut at `most` can split a character.
+                let mut end = plain;
+                while !rest.is_char_boundary(end) {
+                    end += 1;
                 }
-                rest = &rest[used..];
+                text.push_str(&rest[..end]);
+                rest = &rest[end..];
                 continue;
             }
             let c = rest.chars().next().unwrap_or(' ');
@@ -380,11 +382,14 @@ mod tests {
     #[test]
     fn ids_of_long_blocks_match_the_whole_text() {
         let long = "Word ".repeat(500);
+        // Multi-byte characters fall across the 48-byte steps.
+        let wide = "Ünï — wörds’ 安洵信息 ".repeat(20);
         for raw in [
             "The BfV's report, in short: i-Soon’s staff[@a] were paid — by the ministry's office; and more words follow here.",
             "Six words then\n\n[[x|the entity]] and *more* text [link](https://example.org/a-b) and so on until the end",
             "a b c d e' f'g h i j k l m n o p q r s t u v w x y z",
             long.as_str(),
+            wide.as_str(),
         ] {
             let whole = slugify(&plain_words(raw));
             let words: Vec<&str> = whole

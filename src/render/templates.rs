@@ -55,6 +55,7 @@ impl Templates {
         tera.set_fallback_prefixes([prefix])
             .map_err(|e| Error::msg(e.to_string()))?;
         register_filters(&mut tera);
+        tera.set_escape_fn(crate::text::write_escaped_html);
         let mut names: Vec<&String> = sources.keys().collect();
         names.sort();
         let batch: Vec<(&str, &str)> = names
