@@ -97,21 +97,21 @@ pub struct Mention {
     pub offset: usize,
     /// The link's text.
     pub text: String,
-    /// The sentence it stands in, as plain text (see [`Mention::excerpt_in`]).
+    /// The sentence it stands in, as plain text (see [`Mention::excerpt_of`]).
     pub excerpt: String,
 }
 
 impl Mention {
-    /// The sentence of `block_source` (Markdown) that holds the mention.
-    pub fn excerpt_in(&self, block_source: &str) -> String {
-        let plain = super::blocks::plain_words(block_source);
+    /// The sentence that holds the mention, in the block it stands in, made
+    /// plain ([`super::blocks::plain_words`]): `plain` is that text and
+    /// `lower` the same in lower case (one block's mentions share both).
+    pub fn excerpt_of(&self, plain: &str, lower: &str) -> String {
         let needle = self.text.trim();
-        let at = plain
-            .to_lowercase()
+        let at = lower
             .find(&needle.to_lowercase())
             .filter(|&i| plain.is_char_boundary(i) && plain.is_char_boundary(i + needle.len()))
             .unwrap_or(0);
-        sentence(&plain, at, (at + needle.len()).min(plain.len()))
+        sentence(plain, at, (at + needle.len()).min(plain.len()))
     }
 }
 

@@ -370,6 +370,9 @@ impl Markdown {
         }
         let mut out = cx.out;
         // Each mention's excerpt: its sentence in the block it stands in.
+        // (A block is made plain once for the mentions in it, which come in
+        // order.)
+        let mut plain_block: Option<(Range<usize>, String, String)> = None;
         for m in &mut out.mentions {
             let block = out
                 .blocks
@@ -377,7 +380,17 @@ impl Markdown {
                 .filter(|b| b.range.contains(&m.offset))
                 .min_by_key(|b| b.range.len());
             m.excerpt = match block {
-                Some(b) => m.excerpt_in(&body[b.range.clone()]),
+                Some(b) => {
+                    let (_, plain, lower) = match &plain_block {
+                        Some(p) if p.0 == b.range => p,
+                        _ => {
+                            let plain = blocks::plain_words(&body[b.range.clone()]);
+                            let lower = plain.to_lowercase();
+                            plain_block.insert((b.range.clone(), plain, lower))
+                        }
+                    };
+                    m.excerpt_of(plain, lower)
+                }
                 None => m.text.clone(),
             };
         }
