@@ -443,21 +443,27 @@ pub struct Lock {
 impl Lock {
     /// The lock that describes `index`.
     pub fn of(index: &AnchorIndex) -> Self {
-        let mut lock = Lock::default();
+        // Gathered first and then collected: a map made from a whole list
+        // sorts it once and is built in bulk, which is much faster than as
+        // many inserts.
+        let mut anchors = Vec::new();
+        let mut mappings = Vec::new();
         for (path, page) in &index.pages {
-            lock.anchors.insert(path.clone(), display(&page.file));
+            anchors.push((path.clone(), display(&page.file)));
             for (id, file) in &page.ids {
-                lock.anchors.insert(format!("{path}#{id}"), display(file));
+                anchors.push((format!("{path}#{id}"), display(file)));
             }
             for (old, new) in &page.moved {
-                lock.mappings
-                    .insert(format!("{path}#{old}"), format!("#{new}"));
+                mappings.push((format!("{path}#{old}"), format!("#{new}")));
             }
         }
         for (from, to) in &index.redirects {
-            lock.mappings.insert(from.clone(), to.clone());
+            mappings.push((from.clone(), to.clone()));
         }
-        lock
+        Lock {
+            anchors: anchors.into_iter().collect(),
+            mappings: mappings.into_iter().collect(),
+        }
     }
 
     /// Reads `root/anchors.lock`; no file is an empty lock.
@@ -472,18 +478,19 @@ impl Lock {
     }
 
     pub fn parse(text: &str) -> Result<Self> {
-        let mut lock = Lock::default();
+        // Collected in bulk, as in `Lock::of` (a later duplicate wins, as it
+        // would with inserts).
+        let mut anchors = Vec::new();
+        let mut mappings = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
             if let Some((key, target)) = line.split_once(" -> ") {
-                lock.mappings
-                    .insert(key.trim().to_string(), target.trim().to_string());
+                mappings.push((key.trim().to_string(), target.trim().to_string()));
             } else if let Some((key, file)) = line.split_once(' ') {
-                lock.anchors
-                    .insert(key.to_string(), file.trim().to_string());
+                anchors.push((key.to_string(), file.trim().to_string()));
             } else {
                 return Err(Error::msg(format!(
                     "{LOCK_FILE}:{}: expected `<url> <file>` or `<url> -> <target>`",
@@ -491,7 +498,10 @@ impl Lock {
                 )));
             }
         }
-        Ok(lock)
+        Ok(Lock {
+            anchors: anchors.into_iter().collect(),
+            mappings: mappings.into_iter().collect(),
+        })
     }
 
     /// The lock as sorted, diff-friendly text.
@@ -613,5 +623,16 @@ mod tests {
             "{text}"
         );
         assert_eq!(Lock::parse(&text).unwrap(), lock);
+    }
+
+    #[test]
+    fn a_lock_read_by_hand_keeps_the_last_of_a_repeated_line() {
+        let lock = Lock::parse(
+            "/b/ content/b.md\n/a/ content/old.md\n/a/ content/a.md\n/x/ -> /y/\n/x/ -> /z/\n",
+        )
+        .unwrap();
+        assert_eq!(lock.anchors["/a/"], "content/a.md");
+        assert_eq!(lock.anchors.len(), 2);
+        assert_eq!(lock.mappings["/x/"], "/z/");
     }
 }
