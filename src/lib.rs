@@ -25,6 +25,7 @@ pub mod output;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod source_text;
 pub mod text;
 pub mod theme;
 

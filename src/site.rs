@@ -69,6 +69,8 @@ pub struct Site {
     pub glossary: Collection<TermMeta>,
     pub entities: Collection<EntityMeta>,
     pub sources: Collection<SourceMeta>,
+    /// The texts of sources, sorted by id.
+    pub texts: Vec<crate::content::Text>,
     pub redirects: Vec<Redirect>,
     pub assets: Vec<Asset>,
 }
@@ -113,8 +115,10 @@ impl Site {
             glossary,
             entities,
             sources,
+            texts,
             assets,
         } = content;
+        check_text_pages(&sources, &texts, &mut diags);
 
         // Drafts: a draft section hides everything below it.
         let draft_dirs: Vec<PathBuf> = content_sections
@@ -283,9 +287,18 @@ impl Site {
             glossary,
             entities,
             sources,
+            texts,
             redirects,
             assets,
         })
+    }
+
+    /// The text of source `id`, if it has one.
+    pub fn text(&self, id: &str) -> Option<&crate::content::Text> {
+        self.texts
+            .binary_search_by(|t| t.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.texts[i])
     }
 
     /// The section at the site root.
@@ -313,6 +326,39 @@ impl Site {
         }
         chain.reverse();
         chain
+    }
+}
+
+/// Where a source gives `pages` and has a text, a numbered page of the text
+/// beyond `pages` is an error.
+fn check_text_pages(
+    sources: &Collection<SourceMeta>,
+    texts: &[crate::content::Text],
+    diags: &mut Diagnostics,
+) {
+    for t in texts {
+        let Some(max) = sources.get(&t.id).and_then(|s| s.parsed.meta.pages) else {
+            continue;
+        };
+        for n in t.text.numbers().filter(|&n| n > max) {
+            let marker = format!("=== page {n} ===");
+            let span = t
+                .file
+                .text
+                .find(&marker)
+                .map_or(0..0, |i| i..i + marker.len());
+            diags.push(
+                t.file
+                    .error_at(
+                        format!(
+                            "page {n} is beyond the {max} pages that content/sources/{}.md gives",
+                            t.id
+                        ),
+                        span,
+                    )
+                    .with_help("correct `pages` in the source's front matter, or the page marker"),
+            );
+        }
     }
 }
 

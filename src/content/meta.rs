@@ -113,6 +113,14 @@ pub struct SourceMeta {
     pub date: Option<Date>,
     pub url: Option<String>,
     pub pdf: Option<String>,
+    /// The PDF page of printed page N is N + this (an unnumbered cover
+    /// before page 1 gives 1).
+    #[serde(default)]
+    pub pdf_page_offset: i64,
+    /// Show the whole text of each cited page (when the source has a text),
+    /// not only the quoted passages.
+    #[serde(default)]
+    pub publish_text: bool,
     pub pages: Option<u32>,
     #[serde(default)]
     pub extra: Extra,

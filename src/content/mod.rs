@@ -81,6 +81,16 @@ pub struct ContentPage {
     pub parsed: Parsed<PageMeta>,
 }
 
+/// The text of a source (`content/sources/<id>.txt`), page by page.
+#[derive(Debug, Clone)]
+pub struct Text {
+    /// The source's id: the file name without `.txt`.
+    pub id: String,
+    /// The file as read (no front matter).
+    pub file: SourceFile,
+    pub text: Arc<crate::source_text::SourceText>,
+}
+
 /// An item of a typed collection: its id is its file name without `.md`.
 #[derive(Debug, Clone)]
 pub struct Item<M> {
@@ -129,6 +139,8 @@ pub struct Content {
     pub glossary: Collection<TermMeta>,
     pub entities: Collection<EntityMeta>,
     pub sources: Collection<SourceMeta>,
+    /// The texts of sources, sorted by id.
+    pub texts: Vec<Text>,
     /// Non-Markdown files, relative to `content/`.
     pub assets: Vec<PathBuf>,
 }
@@ -142,6 +154,7 @@ enum Kind {
     Term,
     Entity,
     Source,
+    Text,
     CollectionIntro(usize),
 }
 
@@ -238,6 +251,8 @@ fn load_with(
                 _ => Kind::Page,
             };
             markdown.push((rel, kind));
+        } else if is_source_text(&rel) {
+            markdown.push((rel, Kind::Text));
         } else {
             content.assets.push(rel);
         }
@@ -289,6 +304,7 @@ fn load_with(
             Some(Loaded::Term(t)) => content.glossary.items.push(t),
             Some(Loaded::Entity(e)) => content.entities.items.push(e),
             Some(Loaded::Source(s)) => content.sources.items.push(s),
+            Some(Loaded::Text(t)) => content.texts.push(t),
             Some(Loaded::Intro(0, p)) => content.glossary.intro = Some(p),
             Some(Loaded::Intro(1, p)) => content.entities.intro = Some(p),
             Some(Loaded::Intro(_, p)) => content.sources.intro = Some(p),
@@ -298,6 +314,7 @@ fn load_with(
     content.glossary.items.sort_by(|a, b| a.id.cmp(&b.id));
     content.entities.items.sort_by(|a, b| a.id.cmp(&b.id));
     content.sources.items.sort_by(|a, b| a.id.cmp(&b.id));
+    content.texts.sort_by(|a, b| a.id.cmp(&b.id));
     validate_collections(&content, &mut diags);
     diags.finish().map(|_| content)
 }
@@ -309,7 +326,32 @@ enum Loaded {
     Term(Item<TermMeta>),
     Entity(Item<EntityMeta>),
     Source(Item<SourceMeta>),
+    Text(Text),
     Intro(usize, Parsed<PageMeta>),
+}
+
+/// `sources/<id>.txt`: the text of a source, not an asset (it is never
+/// copied into the output).
+fn is_source_text(rel: &Path) -> bool {
+    rel.extension().is_some_and(|e| e == "txt") && rel.parent() == Some(Path::new("sources"))
+}
+
+/// Reads a source text; a malformed marker is an error at its line.
+fn load_text(id: String, text: String, shown: PathBuf) -> Result<Loaded> {
+    let file = SourceFile {
+        rel: shown,
+        text: Arc::from(text),
+        front_matter: 0..0,
+        body_start: 0,
+    };
+    match crate::source_text::SourceText::parse(&file.text) {
+        Ok(t) => Ok(Loaded::Text(Text {
+            id,
+            text: Arc::new(t),
+            file,
+        })),
+        Err(e) => Err(file.error_at(e.message, e.span).into()),
+    }
 }
 
 fn load_file(root: &Path, rel: &Path, kind: Kind) -> Result<Loaded> {
@@ -352,6 +394,7 @@ fn load_file(root: &Path, rel: &Path, kind: Kind) -> Result<Loaded> {
             id: stem,
             parsed: parse_file(text, shown)?,
         }),
+        Kind::Text => load_text(stem, text, shown)?,
         Kind::CollectionIntro(i) => Loaded::Intro(i, parse_file(text, shown)?),
     })
 }
@@ -418,6 +461,17 @@ fn validate_collections(content: &Content, diags: &mut Diagnostics) {
                 d = d.with_help(h);
             }
             diags.push(d);
+        }
+    }
+    for t in &content.texts {
+        if content.sources.get(&t.id).is_none() {
+            diags.push(
+                Diagnostic::error(format!(
+                    "a source text needs its source: there is no content/sources/{}.md",
+                    t.id
+                ))
+                .in_file(&t.file.rel),
+            );
         }
     }
     for item in &content.entities.items {

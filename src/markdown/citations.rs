@@ -39,6 +39,11 @@ impl PageRange {
         }
     }
 
+    /// The pages as labels of a source's text: `["3", "4"]`.
+    pub fn labels(&self) -> Vec<String> {
+        (self.start..=self.end).map(|n| n.to_string()).collect()
+    }
+
     /// Parses `4`, `3-4`, `3–4`.
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
@@ -74,13 +79,21 @@ pub struct Citation {
     pub source: String,
     pub source_title: String,
     pub source_short: String,
-    /// The source's page on this site, at the cited page (`…/sources/<id>/#p-N`).
+    /// The source's page on this site, at the cited page (`…/sources/<id>/#p-N`),
+    /// or at the quoted passage (`#q-…`) where the quote was checked
+    /// against the source's text.
     pub source_page_url: String,
     /// The source itself: its PDF at the page when it has `pdf`, else its `url`.
     pub source_link: Option<String>,
+    /// Its PDF at the cited page (`pdf#page=` printed page + `pdf_page_offset`).
+    pub pdf_link: Option<String>,
     pub pages: PageRange,
     pub page_label: String,
     pub quote: Option<String>,
+    /// The page of the source's text the quote was found on (a page of
+    /// `pages`), and the passage's id on the source's page.
+    pub quote_page: Option<String>,
+    pub passage_id: Option<String>,
     pub note: Option<String>,
     pub backrefs: Vec<Backref>,
 }
@@ -102,6 +115,8 @@ pub struct Citations;
 struct Declared<'d> {
     decl: &'d CitationDecl,
     pages: PageRange,
+    /// Where the source's text has the quote, when it has a text.
+    quote_page: Option<String>,
 }
 
 impl Pass for Citations {
@@ -261,7 +276,7 @@ impl State<'_> {
                 return Some(i);
             }
             let (decl, pages) = (d.decl, d.pages);
-            let c = new_citation(
+            let mut c = new_citation(
                 cx.doc.id_prefix,
                 key,
                 &decl.source,
@@ -270,6 +285,12 @@ impl State<'_> {
                 decl.note.clone(),
                 cx.lib,
             );
+            if let (Some(page), Some(q)) = (&d.quote_page, &decl.quote) {
+                let id = crate::source_text::passage_id(page, q);
+                c.source_page_url = format!("{}#{id}", cx.lib.sources[&decl.source].permalink);
+                c.quote_page = Some(page.clone());
+                c.passage_id = Some(id);
+            }
             return Some(self.register(key, c, cx));
         }
         if cx.lib.sources.contains_key(key) {
@@ -337,6 +358,10 @@ fn new_citation(
     lib: &Library,
 ) -> Citation {
     let s = &lib.sources[source];
+    let pdf_link = s.pdf.as_ref().map(|pdf| {
+        let n = i64::from(pages.start) + s.pdf_page_offset;
+        format!("{pdf}#page={}", n.max(1))
+    });
     Citation {
         id: format!("{prefix}{id}"),
         number: 0,
@@ -345,14 +370,13 @@ fn new_citation(
         source_title: s.title.clone(),
         source_short: s.short.clone(),
         source_page_url: format!("{}#p-{}", s.permalink, pages.start),
-        source_link: match (&s.pdf, &s.url) {
-            (Some(pdf), _) => Some(format!("{pdf}#page={}", pages.start)),
-            (None, Some(url)) => Some(url.clone()),
-            (None, None) => None,
-        },
+        source_link: pdf_link.clone().or_else(|| s.url.clone()),
+        pdf_link,
         pages,
         page_label: pages.label(),
         quote,
+        quote_page: None,
+        passage_id: None,
         note,
         backrefs: Vec::new(),
     }
@@ -411,14 +435,66 @@ fn parse_locator(locator: &str) -> Option<PageRange> {
 }
 
 fn out_of_range(source: &str, pages: PageRange, lib: &Library) -> Option<String> {
-    let max = lib.sources.get(source)?.pages?;
-    (pages.end > max).then(|| {
-        format!(
+    let info = lib.sources.get(source)?;
+    if let Some(max) = info.pages
+        && pages.end > max
+    {
+        return Some(format!(
             "{} is outside `{source}`, which has {max} page{}",
             pages.label(),
             if max == 1 { "" } else { "s" }
-        )
-    })
+        ));
+    }
+    let text = info.text.as_ref()?;
+    let missing = pages
+        .labels()
+        .into_iter()
+        .find(|l| text.page(l).is_none())?;
+    let known: Vec<&str> = text.pages.iter().map(|p| p.label.as_str()).collect();
+    Some(format!(
+        "the text of `{source}` (content/sources/{source}.txt) has no page {missing}; its pages are {}",
+        known.join(", ")
+    ))
+}
+
+/// Checks a front-matter citation's quote against its source's text (when
+/// it has one): returns the page it is on, or records the error (and
+/// returns `None`, as for a source without a text).
+fn check_quote(
+    cx: &mut PassContext<'_>,
+    decl: &CitationDecl,
+    pages: PageRange,
+    id_needle: &str,
+) -> Option<String> {
+    let (Some(quote), Some(text)) = (
+        &decl.quote,
+        cx.lib
+            .sources
+            .get(&decl.source)
+            .and_then(|s| s.text.as_ref()),
+    ) else {
+        return None;
+    };
+    match text.check(&decl.source, &pages.labels(), quote) {
+        Ok(page) => Some(page),
+        Err(miss) => {
+            let file = cx.doc.file;
+            let key = nth_span_after(file, id_needle, "quote");
+            // The value after `quote =`, to the end of its line.
+            let line_end = file.text[key.end..]
+                .find('\n')
+                .map_or(file.text.len(), |i| key.end + i);
+            let span = file.text[key.end..line_end]
+                .find(['"', '\''])
+                .map_or(key.clone(), |i| key.end + i..line_end);
+            let mut d = file.error_at(format!("citation `{}`: {}", decl.id, miss.message), span);
+            if let Some(h) = miss.help {
+                d = d.with_help(h);
+            }
+            cx.out.diagnostics.push(d);
+            None
+        }
+    }
 }
 
 /// Checks the page's `[[citations]]`; returns the valid ones.
@@ -509,7 +585,14 @@ fn validate_declared<'d>(cx: &mut PassContext<'d>) -> Vec<Declared<'d>> {
             cx.out.diagnostics.push(file.error_at(msg, span));
             continue;
         }
-        valid.push(Declared { decl, pages });
+        // A quote not in the source is an error, but the citation stays, so
+        // that its uses do not add errors of their own.
+        let quote_page = check_quote(cx, decl, pages, &id_needle);
+        valid.push(Declared {
+            decl,
+            pages,
+            quote_page,
+        });
     }
     valid
 }

@@ -10,17 +10,21 @@
 //!    syntect into classes, with a time and size budget so no block can hang
 //!    a build); from here on, no pass sees code-block text.
 //! 2. [`citations`] — `[@id]`, `[@source, p. 4]`, `[@a; @b]` become numbered
-//!    markers; the page's `[[citations]]` are validated and resolved into the
-//!    reference list.
-//! 3. [`footnotes`] — GFM footnotes become numbered markers with previews
+//!    markers; the page's `[[citations]]` are validated (their quotes against
+//!    the source's text, where it has one: [`crate::source_text`]) and
+//!    resolved into the reference list.
+//! 3. [`quotes`] — phrases of four or more words in quotation marks are
+//!    checked against the text of the source their next citation names
+//!    (as the citations pass checks each front-matter `quote`).
+//! 4. [`footnotes`] — GFM footnotes become numbered markers with previews
 //!    and a notes list at the end, with ids from their labels.
-//! 4. [`entities`] — `[[name]]` and `[[name|text]]` link to entity pages
+//! 5. [`entities`] — `[[name]]` and `[[name|text]]` link to entity pages
 //!    (and, if configured, first plain mentions); each link is a mention.
-//! 5. [`glossary`] — the first occurrence of each glossary term links to its
+//! 6. [`glossary`] — the first occurrence of each glossary term links to its
 //!    entry, with the expansion as a tooltip (one automaton for all terms).
-//! 6. [`headings`] — a unique id for every heading (`{#id}` wins, duplicates
+//! 7. [`headings`] — a unique id for every heading (`{#id}` wins, duplicates
 //!    get `-1`, `-2`), a visible self-link, and the table of contents.
-//! 7. [`blocks`] — stable ids for paragraphs, list items, tables and quotes,
+//! 8. [`blocks`] — stable ids for paragraphs, list items, tables and quotes,
 //!    from their first words; tables aligned by class, not `style=`.
 //!
 //! A pass only reads and rewrites events and writes its findings into the
@@ -35,6 +39,7 @@ pub mod glossary;
 pub mod headings;
 pub mod highlight;
 pub mod links;
+pub mod quotes;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -73,6 +78,10 @@ pub struct SourceInfo {
     pub pages: Option<u32>,
     pub url: Option<String>,
     pub pdf: Option<String>,
+    /// PDF page = printed page + this.
+    pub pdf_page_offset: i64,
+    /// Its text, page by page, when it has one: quotes are checked against it.
+    pub text: Option<Arc<crate::source_text::SourceText>>,
     /// Its page on this site.
     pub path: String,
     pub permalink: String,
@@ -104,6 +113,8 @@ impl Library {
                     pages: m.pages,
                     url: m.url.clone(),
                     pdf: m.pdf.clone(),
+                    pdf_page_offset: m.pdf_page_offset,
+                    text: site.text(&item.id).map(|t| t.text.clone()),
                     permalink: site.config.permalink(&path),
                     path,
                 };
@@ -246,6 +257,8 @@ pub struct Rendered {
     pub citations: Vec<Citation>,
     /// Filled by [`citations`]: every marker.
     pub citation_uses: Vec<CitationUse>,
+    /// Filled by [`quotes`]: the quoted phrases found in their sources.
+    pub quotes: Vec<quotes::QuoteUse>,
     /// Filled by [`glossary`]: the terms linked, in order.
     pub term_uses: Vec<glossary::TermUse>,
     /// Filled by [`entities`]: the entity links, in order.
@@ -300,6 +313,7 @@ pub struct Markdown {
     library: Library,
     highlight: highlight::Highlight,
     citations: citations::Citations,
+    quotes: quotes::Quotes,
     footnotes: footnotes::Footnotes,
     entities: entities::Entities,
     glossary: glossary::Glossary,
@@ -324,6 +338,7 @@ impl Markdown {
             library,
             highlight: highlight::Highlight::new(highlighter, config.highlight_code),
             citations: citations::Citations,
+            quotes: quotes::Quotes,
             footnotes: footnotes::Footnotes,
             entities: entities::Entities,
             glossary: glossary::Glossary,
@@ -334,11 +349,12 @@ impl Markdown {
     }
 
     /// The passes, in the order they run.
-    fn passes(&self) -> [&dyn Pass; 8] {
+    fn passes(&self) -> [&dyn Pass; 9] {
         [
             &self.links,
             &self.highlight,
             &self.citations,
+            &self.quotes,
             &self.footnotes,
             &self.entities,
             &self.glossary,

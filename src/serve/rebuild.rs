@@ -66,6 +66,11 @@ pub struct Dirty {
     /// the glossary) must be rendered again: they list what every page cites,
     /// mentions and uses, so any content change may change them.
     pub listings: bool,
+    /// A source's text changed: the passes get a new library (they check
+    /// quotes against the texts), and the collections' bodies are rendered
+    /// again with it; the pages and sections that cite a changed text are
+    /// in [`Dirty::bodies`].
+    pub texts: bool,
 }
 
 impl Dirty {
@@ -109,6 +114,35 @@ pub fn changed_files(old: &Site, new: &Site) -> BTreeSet<PathBuf> {
         }
     }
     changed
+}
+
+/// The ids of the sources whose text was added, removed or changed.
+fn changed_texts(old: &Site, new: &Site) -> BTreeSet<String> {
+    let of = |site: &Site| -> BTreeMap<String, Arc<str>> {
+        site.texts
+            .iter()
+            .map(|t| (t.id.clone(), t.file.text.clone()))
+            .collect()
+    };
+    let (a, b) = (of(old), of(new));
+    a.keys()
+        .chain(b.keys())
+        .filter(|id| a.get(*id) != b.get(*id))
+        .cloned()
+        .collect()
+}
+
+/// Whether a page or section may cite one of `sources`: a front-matter
+/// citation names it, or the body has `@<id>` (a direct citation).
+fn cites_any(
+    file: &content::SourceFile,
+    meta: &content::PageMeta,
+    sources: &BTreeSet<String>,
+) -> bool {
+    meta.citations.iter().any(|c| sources.contains(&c.source))
+        || sources
+            .iter()
+            .any(|id| file.body().contains(&format!("@{id}")))
 }
 
 /// Every file of the typed collections, with its text.
@@ -156,6 +190,26 @@ pub fn dependents(old: &Site, new: &Site) -> Dirty {
         dirty.all = true;
         dirty.all_bodies = true;
         return dirty;
+    }
+
+    // A source's text: what rests on it is every body that cites the source
+    // (its quotes are checked against the text, and its links lead to the
+    // passages) and the source's page (it shows the passages).
+    let texts = changed_texts(old, new);
+    if !texts.is_empty() {
+        dirty.texts = true;
+        dirty.listings = true;
+        for (file, meta) in new
+            .pages
+            .iter()
+            .map(|p| (&p.file, &p.meta))
+            .chain(new.sections.iter().map(|s| (&s.file, &s.meta)))
+        {
+            if cites_any(file, meta, &texts) {
+                dirty.bodies.insert(file.rel.clone());
+                dirty.outputs.insert(file.rel.clone());
+            }
+        }
     }
 
     // What a link to a page or section shows: its title and path.
@@ -641,7 +695,7 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
         None => (None, Dirty::default()),
         Some(new) => {
             let dirty = dependents(&good.site, new);
-            if dirty.all_bodies {
+            if dirty.all_bodies || dirty.texts {
                 markdown = Some(Markdown::new(
                     &new.config.markdown,
                     good.highlighter.clone(),
@@ -825,7 +879,7 @@ fn reuse_bodies(
     let pages: Vec<(Rendered, bool)> = new.pages.par_iter().map(|p| get(p.document())).collect();
     let sections: Vec<(Rendered, bool)> =
         new.sections.par_iter().map(|s| get(s.document())).collect();
-    let collections = if dirty.all_bodies {
+    let collections = if dirty.all_bodies || dirty.texts {
         let fresh = render::render_markdown(new, markdown);
         Some((fresh.sources, fresh.glossary, fresh.entities))
     } else {

@@ -195,6 +195,7 @@ fn site_has(site: &Site, rel: &Path) -> bool {
         .chain(site.glossary.files())
         .chain(site.entities.files())
         .chain(site.sources.files())
+        .chain(site.texts.iter().map(|t| &t.file))
         .map(|f| f.rel.as_path());
     let content = Path::new("content");
     all.any(|f| f.starts_with(rel)) || assets.map(|a| content.join(a)).any(|a| a.starts_with(rel))
