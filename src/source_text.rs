@@ -668,7 +668,7 @@ fn html_with_marks(raw: &str, span: Range<usize>, marks: &[Range<usize>]) -> Str
 /// The sentences of `raw` that hold `start..end`.
 fn sentence_around(raw: &str, start: usize, end: usize) -> Range<usize> {
     let ends_sentence = |s: &str| {
-        let t = s.trim_end_matches([' ', '\t']);
+        let t = s.trim_end();
         t.ends_with(['.', '!', '?', ':', '•']) && s.len() > t.len() || s.ends_with("\n\n")
     };
     let mut from = 0;
@@ -682,7 +682,7 @@ fn sentence_around(raw: &str, start: usize, end: usize) -> Range<usize> {
             from = i;
             break;
         }
-        if before.trim_end().ends_with('•') {
+        if before.trim_end().ends_with('•') || (before.ends_with('\n') && heading_line(before)) {
             from = i;
             break;
         }
@@ -699,7 +699,11 @@ fn sentence_around(raw: &str, start: usize, end: usize) -> Range<usize> {
             to = end + i + c.len_utf8();
             break;
         }
-        if tail[i..].starts_with("\n\n") || tail[i..].starts_with("\n•") {
+        if tail[i..].starts_with("\n\n")
+            || tail[i..].starts_with("\n•")
+            || (c == '\n' && heading_line(&raw[..end + i + 1]) && i > 0)
+            || (c == '\n' && next.is_some_and(char::is_uppercase) && short_line(&raw[..end + i]))
+        {
             to = end + i;
             break;
         }
@@ -707,12 +711,25 @@ fn sentence_around(raw: &str, start: usize, end: usize) -> Range<usize> {
     from..to.max(end)
 }
 
+/// Whether the last line of `before` (which ends with a line break) stands
+/// alone: a heading or caption, short and without a sentence's end.
+fn heading_line(before: &str) -> bool {
+    short_line(before.strip_suffix('\n').unwrap_or(before))
+}
+
+/// Whether the last line of `text` is short (a heading, a caption, a
+/// footnote's number), as lines of running text are not.
+fn short_line(text: &str) -> bool {
+    let line = text.rsplit('\n').next().unwrap_or(text).trim();
+    line.chars().count() < 64 && !line.ends_with([',', ';', '('])
+}
+
 /// The id of the passage of `quote` on page `label` of a source page:
 /// `q-<label>-<first words>`, with a short hash of the whole quote so that
 /// two quotes that start alike differ.
 pub fn passage_id(label: &str, quote: &str) -> String {
     let norm = Normalized::new(quote).text;
-    let words: Vec<&str> = norm.split(' ').take(5).collect();
+    let words: Vec<&str> = quote.split_whitespace().take(5).collect();
     let slug = crate::text::slugify(&words.join(" "));
     let hash = crate::text::short_hash(norm.to_lowercase().as_bytes());
     format!(

@@ -396,7 +396,8 @@ fn marker(c: &mut Citation) -> String {
         tip.push_str(&format!(": “{q}”"));
     }
     format!(
-        "<sup class=\"cite\" id=\"{mid}\"><a href=\"#{anchor}\" aria-describedby=\"{tid}\" data-source=\"{src}\" data-page=\"{page}\"{quote}>[{n}]</a><span class=\"cite-tip\" id=\"{tid}\" role=\"tooltip\">{tip}</span></sup>",
+        "<sup class=\"cite\" id=\"{mid}\"><a href=\"#{anchor}\" aria-describedby=\"{tid}\" data-source=\"{src}\" data-page=\"{page}\"{quote}>[{n}]</a><span class=\"cite-tip\" id=\"{tid}\" role=\"tooltip\">{tip} <a class=\"tip-link\" href=\"{passage}\">{page} in the source</a></span></sup>",
+        passage = escape_html(&c.source_page_url),
         mid = escape_html(&marker_id),
         anchor = escape_html(&c.anchor),
         tid = escape_html(&tip_id),

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::sources::{Claim, ClaimIndex};
+use super::sources::{Claim, ClaimIndex, ClaimPassage};
 use super::views::{MentionGroup, Place, UsedOn};
 use super::{Bodies, DocRef};
 use crate::markdown::glossary::TermInfo;
@@ -43,6 +43,36 @@ pub struct Contribution {
     mentions: Vec<(usize, MentionGroup)>,
 }
 
+/// The sentence of a block (starting at byte `start` of `body`) that ends
+/// with the citation at `marker`, as plain text; the block's first
+/// sentence when the marker opens it.
+fn claim_sentence(body: &str, start: usize, marker: usize) -> String {
+    let before = crate::markdown::blocks::plain_words(body.get(start..marker).unwrap_or(""));
+    let before = before.trim_end();
+    // The sentence that ends here: after the last sentence end before it.
+    let head = before.trim_end_matches(['.', '!', '?', ',', ';', ':']);
+    let cut = [". ", "! ", "? "]
+        .iter()
+        .filter_map(|e| head.rfind(e))
+        .max()
+        .map_or(0, |i| i + 2);
+    let s = before[cut..].trim();
+    let s = if s.is_empty() {
+        let whole = crate::markdown::blocks::plain_words(body.get(start..).unwrap_or(""));
+        let end = whole.find(". ").map_or(whole.len(), |i| i + 1);
+        whole[..end].trim().to_string()
+    } else {
+        s.to_string()
+    };
+    if s.chars().count() > 240 {
+        let cut: String = s.chars().take(237).collect();
+        let cut = cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]);
+        format!("{cut} …")
+    } else {
+        s
+    }
+}
+
 /// The listings whose data a [`Indexes::replace`] changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Touched {
@@ -73,22 +103,69 @@ impl Contribution {
         let permalink = site.config.permalink(&doc.path);
 
         let mut claims = Vec::new();
-        for u in &rendered.citation_uses {
+        let body = doc.file.body();
+        for (k, u) in rendered.citation_uses.iter().enumerate() {
             let c = &rendered.citations[u.citation];
             let heading = rendered.heading_at(u.offset);
+            let block = rendered.block_at(u.offset);
+            let link = format!("{permalink}#{}", u.marker);
+            let block_link = block.map_or_else(|| link.clone(), |b| format!("{permalink}#{}", b.id));
+            let excerpt = block
+                .map(|b| claim_sentence(body, b.range.start, u.offset))
+                .unwrap_or_default();
+            // The quotes it rests on: the citation's own, and the quoted
+            // phrases of the text before this marker.
+            let quoted: Vec<(&str, ClaimPassage)> = c
+                .quote_page
+                .as_deref()
+                .zip(c.passage_id.as_ref().zip(c.quote.as_ref()))
+                .map(|(page, (id, q))| {
+                    (
+                        page,
+                        ClaimPassage {
+                            id: id.clone(),
+                            quote: q.clone(),
+                        },
+                    )
+                })
+                .into_iter()
+                .chain(
+                    rendered
+                        .quotes
+                        .iter()
+                        .filter(|q| q.citation_use == k)
+                        .map(|q| {
+                            (
+                                q.page.as_str(),
+                                ClaimPassage {
+                                    id: q.passage_id.clone(),
+                                    quote: q.text.clone(),
+                                },
+                            )
+                        }),
+                )
+                .collect();
             for n in c.pages.start..=c.pages.end {
+                let label = n.to_string();
                 claims.push((
                     c.source.clone(),
                     n,
                     Claim {
                         page_title: doc.title.clone(),
                         page_path: doc.path.clone(),
-                        link: format!("{permalink}#{}", u.marker),
+                        link: link.clone(),
                         heading_id: heading.map(|h| h.id.clone()),
                         heading_title: heading.map(|h| h.title.clone()),
                         quote: c.quote.clone(),
                         page_label: c.page_label.clone(),
                         number: c.number,
+                        block_link: block_link.clone(),
+                        excerpt: excerpt.clone(),
+                        passages: quoted
+                            .iter()
+                            .filter(|(p, _)| *p == label)
+                            .map(|(_, q)| q.clone())
+                            .collect(),
                     },
                 ));
             }

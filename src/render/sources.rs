@@ -21,6 +21,21 @@ pub struct Claim {
     pub page_label: String,
     /// The number of the citation on the citing page.
     pub number: usize,
+    /// The paragraph (or other block) that makes the claim, on its page:
+    /// the permalink and the block's id (the marker's where it has none).
+    pub block_link: String,
+    /// The sentence of that block that the citation ends, as plain text.
+    pub excerpt: String,
+    /// The passages of this page of the source that the claim quotes.
+    pub passages: Vec<ClaimPassage>,
+}
+
+/// A passage of a source that a claim quotes: its id on the source's page
+/// and the quote as the site gives it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimPassage {
+    pub id: String,
+    pub quote: String,
 }
 
 /// Source id → page number → claims (in site order: page path, then position).

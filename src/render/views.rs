@@ -214,7 +214,11 @@ pub struct SourceSummary<'a> {
     pub date: Option<&'a str>,
     pub url: Option<&'a str>,
     pub pdf: Option<&'a str>,
+    pub pdf_page_offset: i64,
     pub pages: Option<u32>,
+    /// Whether the site has the source's text (quotes are checked).
+    pub has_text: bool,
+    pub publish_text: bool,
     pub path: String,
     pub permalink: String,
 }
@@ -232,10 +236,93 @@ pub struct SourceEntry<'a> {
 /// One page of a source, with what cites it.
 #[derive(Debug, Serialize)]
 pub struct SourcePageView<'a> {
-    pub page: u32,
+    /// The page's label: its number, or as the source's text names it
+    /// (`cover`, `iv`).
+    pub page: String,
     /// `p-N`.
     pub anchor: String,
+    /// Every citation of the page, in site order.
     pub claims: &'a [Claim],
+    /// The passages the site quotes from the page (where the source has a
+    /// text), each with the claims that rest on it.
+    pub passages: Vec<PassageView>,
+    /// The claims that quote nothing of the page, one entry per paragraph.
+    pub other_claims: Vec<ClaimPlace>,
+    /// The PDF at this page, where the source has `pdf`.
+    pub pdf_link: Option<String>,
+    /// The whole page as HTML paragraphs with the passages marked, when
+    /// the source has a text and `publish_text = true` and the page is cited.
+    pub text: Option<String>,
+}
+
+/// A passage of a source that the site quotes.
+#[derive(Debug, Serialize)]
+pub struct PassageView {
+    /// Its id on the source's page (`q-4-…`): what citations link to.
+    pub id: String,
+    /// Its sentence of the source, with the quoted words in `<mark>`.
+    pub html: String,
+    /// The places that quote it, one per paragraph.
+    pub claims: Vec<ClaimPlace>,
+}
+
+/// A paragraph of the site that cites a page of a source (its citations
+/// merged).
+#[derive(Debug, Serialize)]
+pub struct ClaimPlace {
+    /// The paragraph's anchor on its page.
+    pub link: String,
+    pub page_title: String,
+    pub heading_title: Option<String>,
+    /// The sentence that the citation ends.
+    pub excerpt: String,
+    /// The front-matter quotes of its citations, each once.
+    pub quotes: Vec<String>,
+    /// The citations' numbers on their page, with their markers' links.
+    pub citations: Vec<ClaimNumber>,
+}
+
+/// One citation of a [`ClaimPlace`].
+#[derive(Debug, Serialize)]
+pub struct ClaimNumber {
+    pub number: usize,
+    pub link: String,
+    pub page_label: String,
+}
+
+impl ClaimPlace {
+    /// The claims merged by paragraph, in order of first appearance.
+    fn merge<'c>(claims: impl IntoIterator<Item = &'c Claim>) -> Vec<ClaimPlace> {
+        let mut out: Vec<ClaimPlace> = Vec::new();
+        for c in claims {
+            let n = ClaimNumber {
+                number: c.number,
+                link: c.link.clone(),
+                page_label: c.page_label.clone(),
+            };
+            match out.iter_mut().find(|p| p.link == c.block_link) {
+                Some(p) => {
+                    if !p.citations.iter().any(|x| x.link == n.link) {
+                        p.citations.push(n);
+                    }
+                    if let Some(q) = &c.quote
+                        && !p.quotes.contains(q)
+                    {
+                        p.quotes.push(q.clone());
+                    }
+                }
+                None => out.push(ClaimPlace {
+                    link: c.block_link.clone(),
+                    page_title: c.page_title.clone(),
+                    heading_title: c.heading_title.clone(),
+                    excerpt: c.excerpt.clone(),
+                    quotes: c.quote.iter().cloned().collect(),
+                    citations: vec![n],
+                }),
+            }
+        }
+        out
+    }
 }
 
 /// `source` in `source.html`.
@@ -358,6 +445,66 @@ pub struct KindGroup<'a> {
 }
 
 static EMPTY_CLAIMS: [Claim; 0] = [];
+
+/// One page of a source's page: its claims, and, where the source has a
+/// text, the passages they quote, each in its sentence (or, with
+/// `publish_text`, the whole page) with the quoted words marked.
+fn source_page<'a>(
+    meta: &crate::content::SourceMeta,
+    label: String,
+    claims: &'a [Claim],
+    page: Option<&crate::source_text::TextPage>,
+) -> SourcePageView<'a> {
+    use crate::source_text::{Quote, page_html, passage_html};
+    let mut passages: Vec<PassageView> = Vec::new();
+    let mut all_marks = Vec::new();
+    if let Some(page) = page {
+        let mut seen: Vec<&str> = Vec::new();
+        for p in claims.iter().flat_map(|c| &c.passages) {
+            if seen.contains(&p.id.as_str()) {
+                continue;
+            }
+            seen.push(&p.id);
+            let Some(marks) = Quote::parse(&p.quote).and_then(|q| page.locate(&q)) else {
+                continue;
+            };
+            all_marks.extend(marks.iter().cloned());
+            passages.push(PassageView {
+                id: p.id.clone(),
+                html: passage_html(page, &marks),
+                claims: ClaimPlace::merge(
+                    claims.iter().filter(|c| c.passages.iter().any(|x| x.id == p.id)),
+                ),
+            });
+        }
+    }
+    let other_claims = ClaimPlace::merge(claims.iter().filter(|c| c.passages.is_empty()));
+    let pdf_page = match (label.parse::<i64>(), page) {
+        (Ok(n), _) => Some(n + meta.pdf_page_offset),
+        (Err(_), Some(p)) => Some(
+            label
+                .strip_prefix("front-")
+                .and_then(|k| k.parse().ok())
+                .unwrap_or(p.position as i64),
+        ),
+        (Err(_), None) => None,
+    };
+    SourcePageView {
+        anchor: format!("p-{}", crate::text::slugify(&label)),
+        pdf_link: meta
+            .pdf
+            .as_ref()
+            .zip(pdf_page)
+            .map(|(pdf, n)| format!("{pdf}#page={}", n.max(1))),
+        text: page
+            .filter(|_| meta.publish_text && !claims.is_empty())
+            .map(|p| page_html(p, &all_marks)),
+        page: label,
+        claims,
+        passages,
+        other_claims,
+    }
+}
 
 fn reading_time(words: usize) -> usize {
     words.div_ceil(200).max(1)
@@ -651,7 +798,10 @@ impl<'a> Views<'a> {
             date: m.date.as_ref().map(|d| d.as_str()),
             url: m.url.as_deref(),
             pdf: m.pdf.as_deref(),
+            pdf_page_offset: m.pdf_page_offset,
             pages: m.pages,
+            has_text: self.site.text(&item.id).is_some(),
+            publish_text: m.publish_text,
             permalink: self.site.config.permalink(&path),
             path,
         }
@@ -666,29 +816,37 @@ impl<'a> Views<'a> {
 
     pub fn source(&self, i: usize) -> SourceView<'a> {
         let item = &self.site.sources.items[i];
+        let meta = &item.parsed.meta;
         let cited = self.claims.get(&item.id);
-        let numbers: Vec<u32> = match item.parsed.meta.pages {
-            Some(n) => (1..=n).collect(),
-            None => cited
-                .map(|c| c.keys().copied().collect())
+        let text = self.site.text(&item.id).map(|t| &*t.text);
+        // The pages: those of the text, else every page when the count is
+        // known, else the cited ones.
+        let labels: Vec<String> = match (text, meta.pages) {
+            (Some(t), _) => t.pages.iter().map(|p| p.label.clone()).collect(),
+            (None, Some(n)) => (1..=n).map(|n| n.to_string()).collect(),
+            (None, None) => cited
+                .map(|c| c.keys().map(u32::to_string).collect())
                 .unwrap_or_default(),
         };
+        let page_index = labels
+            .into_iter()
+            .map(|label| {
+                let claims = label
+                    .parse::<u32>()
+                    .ok()
+                    .and_then(|n| cited.and_then(|c| c.get(&n)))
+                    .map_or(&EMPTY_CLAIMS[..], Vec::as_slice);
+                let page = text.and_then(|t| t.page(&label));
+                source_page(meta, label, claims, page)
+            })
+            .collect();
         SourceView {
             summary: self.source_summary(i),
             claim_count: self.claim_count(i),
             content: &self.source_bodies[i].html,
             citations: &self.source_bodies[i].citations,
             extra: &item.parsed.meta.extra,
-            page_index: numbers
-                .into_iter()
-                .map(|n| SourcePageView {
-                    page: n,
-                    anchor: format!("p-{n}"),
-                    claims: cited
-                        .and_then(|c| c.get(&n))
-                        .map_or(&EMPTY_CLAIMS[..], Vec::as_slice),
-                })
-                .collect(),
+            page_index,
         }
     }
 

@@ -116,7 +116,12 @@ fn markers_carry_a_preview() {
     let tip = page.attrs(&format!("{first} > a"), "aria-describedby");
     assert_eq!(
         page.text(&format!("#{}", tip[0])),
-        "Report, p. 3: “within 48 hours”"
+        "Report, p. 3: “within 48 hours” p. 3 in the source"
+    );
+    // The preview leads to the cited page of the source's page.
+    assert_eq!(
+        page.attrs(&format!("#{} a", tip[0]), "href"),
+        ["https://example.org/sources/report/#p-3"]
     );
     assert!(page.csp_violations().is_empty());
 }
@@ -163,17 +168,30 @@ fn source_pages_list_what_rests_on_each_page() {
     // One section per page of the source.
     assert_eq!(source.count("section.source-page"), 10);
     assert_eq!(source.attrs("section.source-page", "id")[3], "p-4");
-    // Page 4: the direct cite, the 3-4 range twice (declared and direct), and the other page.
+    // Page 4: the direct cite, the 3-4 range twice (declared and direct), and
+    // the other page; one entry per paragraph (its link first, then the
+    // links to each of its markers), the two cites of one paragraph merged.
     let links = source.attrs("#p-4 .claims a", "href");
     assert_eq!(
         links,
         [
+            "https://example.org/other/#p-also-resting-on-page-four",
             "https://example.org/other/#cite-ref-report-p4-1",
+            "https://example.org/page/#p-vulnerabilities-must-be-reported-fast-support",
             "https://example.org/page/#cite-ref-levels-1",
+            "https://example.org/page/#p-again-the-rule-and-two-at",
             "https://example.org/page/#cite-ref-levels-2",
+            "https://example.org/page/#p-a-direct-cite-and-a-range",
             "https://example.org/page/#cite-ref-report-p4-1",
             "https://example.org/page/#cite-ref-report-pp3-4-1",
         ]
+    );
+    assert_eq!(source.count("#p-4 .claims > li"), 4);
+    // Each entry quotes the sentence that makes the claim.
+    assert!(
+        source.texts("#p-4 .claims .claim-excerpt")[3].starts_with("A direct cite"),
+        "{:?}",
+        source.texts("#p-4 .claims .claim-excerpt")
     );
     assert_eq!(
         source.texts("#p-4 .claims a")[0],

@@ -187,6 +187,9 @@ fn the_glossary_page_lists_terms_a_to_z_with_definitions_citations_and_uses() {
     let source = site.html("sources/report/index.html");
     assert_eq!(
         source.attrs("#p-4 .claims a", "href"),
-        ["https://example.org/glossary/#cite-ref-apt-def-1"]
+        [
+            "https://example.org/glossary/#p-a-long-running-state-backed-hacking",
+            "https://example.org/glossary/#cite-ref-apt-def-1"
+        ]
     );
 }
