@@ -125,9 +125,10 @@ impl Pass for Citations {
     }
 
     fn run<'a>(&self, events: Vec<Spanned<'a>>, cx: &mut PassContext<'_>) -> Vec<Spanned<'a>> {
-        let declared = validate_declared(cx);
+        let (declared, invalid) = validate_declared(cx);
         let mut state = State {
             declared,
+            invalid,
             by_id: HashMap::new(),
         };
         let mut out = Vec::with_capacity(events.len());
@@ -176,6 +177,9 @@ impl Pass for Citations {
 
 struct State<'d> {
     declared: Vec<Declared<'d>>,
+    /// Ids of front-matter citations that failed validation (their error is
+    /// reported once, at the declaration, not again at each use).
+    invalid: Vec<&'d str>,
     /// Citation id → index into `cx.out.citations`.
     by_id: HashMap<String, usize>,
 }
@@ -292,6 +296,9 @@ impl State<'_> {
                 c.passage_id = Some(id);
             }
             return Some(self.register(key, c, cx));
+        }
+        if self.invalid.contains(&key) {
+            return None;
         }
         if cx.lib.sources.contains_key(key) {
             let Some(locator) = locator else {
@@ -498,8 +505,9 @@ fn check_quote(
     }
 }
 
-/// Checks the page's `[[citations]]`; returns the valid ones.
-fn validate_declared<'d>(cx: &mut PassContext<'d>) -> Vec<Declared<'d>> {
+/// Checks the page's `[[citations]]`; returns the valid ones and the ids
+/// of the others.
+fn validate_declared<'d>(cx: &mut PassContext<'d>) -> (Vec<Declared<'d>>, Vec<&'d str>) {
     let file = cx.doc.file;
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut valid = Vec::new();
@@ -595,7 +603,14 @@ fn validate_declared<'d>(cx: &mut PassContext<'d>) -> Vec<Declared<'d>> {
             quote_page,
         });
     }
-    valid
+    let invalid = cx
+        .doc
+        .citations
+        .iter()
+        .map(|d| d.id.as_str())
+        .filter(|id| !valid.iter().any(|v| v.decl.id == *id))
+        .collect();
+    (valid, invalid)
 }
 
 /// The span of the `n`th (1-based) occurrence of `needle` in the front matter.

@@ -109,7 +109,8 @@ impl Contribution {
             let heading = rendered.heading_at(u.offset);
             let block = rendered.block_at(u.offset);
             let link = format!("{permalink}#{}", u.marker);
-            let block_link = block.map_or_else(|| link.clone(), |b| format!("{permalink}#{}", b.id));
+            let block_link =
+                block.map_or_else(|| link.clone(), |b| format!("{permalink}#{}", b.id));
             let excerpt = block
                 .map(|b| claim_sentence(body, b.range.start, u.offset))
                 .unwrap_or_default();

@@ -473,7 +473,9 @@ fn source_page<'a>(
                 id: p.id.clone(),
                 html: passage_html(page, &marks),
                 claims: ClaimPlace::merge(
-                    claims.iter().filter(|c| c.passages.iter().any(|x| x.id == p.id)),
+                    claims
+                        .iter()
+                        .filter(|c| c.passages.iter().any(|x| x.id == p.id)),
                 ),
             });
         }

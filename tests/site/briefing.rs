@@ -65,125 +65,77 @@ fn every_factual_paragraph_of_the_briefing_is_cited() {
     );
 }
 
-/// Text normalized for comparing quotes: straight quotes, words hyphenated
-/// across line breaks joined, white space folded.
-fn normalize(s: &str) -> String {
-    let s = s
-        .replace(
-            ['\u{201c}', '\u{201d}', '\u{201e}', '\u{00ab}', '\u{00bb}'],
-            "\"",
-        )
-        .replace(['\u{2018}', '\u{2019}', '\u{201a}'], "'")
-        .replace(['\u{2013}', '\u{2014}'], "-")
-        .replace("-\n", "");
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The report's text, page by page (printed page numbers).
-fn source_pages(text: &str) -> Vec<(u32, String)> {
-    let mut pages = Vec::new();
-    let mut current: Option<(u32, String)> = None;
-    for line in text.lines() {
-        let marker = line
-            .trim()
-            .strip_prefix("=== page ")
-            .and_then(|r| r.strip_suffix(" ==="));
-        if let Some(n) = marker.and_then(|n| n.trim().parse().ok()) {
-            if let Some(p) = current.take() {
-                pages.push(p);
-            }
-            current = Some((n, String::new()));
-        } else if let Some((_, t)) = &mut current {
-            t.push_str(line);
-            t.push('\n');
-        }
-    }
-    pages.extend(current);
-    pages
-}
-
 #[test]
-fn every_quote_is_on_the_page_it_cites() {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/sources/bfv-cyber-insight-isoon-part2.txt");
-    let Ok(text) = std::fs::read_to_string(&source) else {
-        eprintln!(
-            "SKIP: {} is not here; quotes not checked against the source",
-            source.display()
-        );
-        return;
-    };
-    let pages = source_pages(&text);
-    assert!(pages.len() >= 10, "the source has its pages");
-    let (_tmp, root) = bundled();
-    let site = sourcebrief::build::load_site(&sourcebrief::BuildOptions {
-        root,
-        ..Default::default()
-    })
-    .unwrap();
-    let citations = site
-        .pages
-        .iter()
-        .flat_map(|p| p.meta.citations.iter().map(move |c| (&p.file.rel, c)))
-        .chain(
-            site.sections
-                .iter()
-                .flat_map(|s| s.meta.citations.iter().map(move |c| (&s.file.rel, c))),
-        )
-        .chain(site.glossary.items.iter().flat_map(|g| {
-            g.parsed
-                .meta
-                .citations
-                .iter()
-                .map(move |c| (&g.parsed.file.rel, c))
-        }))
-        .chain(site.entities.items.iter().flat_map(|e| {
-            e.parsed
-                .meta
-                .citations
-                .iter()
-                .map(move |c| (&e.parsed.file.rel, c))
-        }));
+fn every_quote_is_checked_against_the_page_it_cites() {
+    let (tmp, root) = bundled();
+    // The bundled site carries the report's text, so the build checks every
+    // quote of it; a quote checked leads to its passage (`#q-…`).
+    assert!(root.join("content/sources/bfv-2024-part2.txt").is_file());
+    let out = tmp.path().join("public");
+    build_into(&root, &out, &[]);
+    let mut files = Vec::new();
+    html_files(&out, &mut files);
+    let entry = scraper::Selector::parse(".reference-list li").unwrap();
+    let quote = scraper::Selector::parse(".ref-quote").unwrap();
+    let passage = scraper::Selector::parse(".ref-passage").unwrap();
     let mut checked = 0;
-    let mut wrong = Vec::new();
-    for (file, c) in citations {
-        let Some(quote) = &c.quote else { continue };
-        if c.source != "bfv-2024-part2" {
-            continue;
-        }
-        let (start, end) = match (&c.page, &c.pages) {
-            (Some(p), _) => (*p, *p),
-            (None, Some(sourcebrief::content::meta::PagesValue::Number(p))) => (*p, *p),
-            (None, Some(sourcebrief::content::meta::PagesValue::Text(t))) => {
-                let (a, b) = t.split_once(['-', '–']).unwrap_or((t, t));
-                (a.trim().parse().unwrap(), b.trim().parse().unwrap())
+    let mut unchecked = Vec::new();
+    for file in &files {
+        let page = Page(scraper::Html::parse_document(
+            &std::fs::read_to_string(file).unwrap(),
+        ));
+        for li in page.0.select(&entry) {
+            let Some(href) = li
+                .select(&passage)
+                .next()
+                .and_then(|a| a.value().attr("href"))
+            else {
+                continue;
+            };
+            if !href.contains("/sources/bfv-2024-part2/") || li.select(&quote).next().is_none() {
+                continue;
             }
-            (None, None) => panic!("{}: citation {} has no page", file.display(), c.id),
-        };
-        let cited: String = pages
-            .iter()
-            .filter(|(n, _)| (start..=end).contains(n))
-            .map(|(_, t)| t.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
-        checked += 1;
-        if !normalize(&cited).contains(&normalize(quote)) {
-            wrong.push(format!(
-                "{}: [{}] p. {start}-{end}: \"{quote}\"",
-                file.display(),
-                c.id
-            ));
+            if href.contains("#q-") {
+                checked += 1;
+            } else {
+                unchecked.push(format!("{}: {href}", file.display()));
+            }
         }
     }
     assert!(
-        checked >= 20,
+        checked >= 40,
         "the briefing quotes its source ({checked} quotes)"
     );
     assert!(
-        wrong.is_empty(),
-        "quotes not found on the cited page:\n{}",
-        wrong.join("\n")
+        unchecked.is_empty(),
+        "quotes not checked:\n{}",
+        unchecked.join("\n")
     );
+
+    // A wrong page in any quote fails the build, naming the right one.
+    let leak = root.join("content/briefing/the-leak.md");
+    let text = std::fs::read_to_string(&leak).unwrap();
+    let wrong = text.replacen(
+        "page = 2\nquote = \"online software development",
+        "page = 3\nquote = \"online software development",
+        1,
+    );
+    assert_ne!(wrong, text, "the-leak.md quotes footnote 1 of page 2");
+    std::fs::write(&leak, wrong).unwrap();
+    let run = bin()
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(tmp.path().join("wrong"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("found on page 2, not on page 3"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("content/briefing/the-leak.md:"), "{stderr}");
 }
 
 #[test]

@@ -16,4 +16,5 @@ mod entities;
 mod footnotes_glossary;
 mod init;
 mod netlify;
+mod source_texts;
 mod validity;
