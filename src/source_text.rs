@@ -491,7 +491,8 @@ impl Quote {
             if !fits(text, start..end, first) {
                 continue;
             }
-            let mut found = vec![start..end];
+            let mut found = Vec::with_capacity(self.parts.len());
+            found.push(start..end);
             let mut from = end;
             for part in &self.parts[1..] {
                 let Some(r) = find_part(text, from, part) else {
@@ -784,7 +785,7 @@ mod tests {
         assert!(on("1", "It is \"limitless\" they say"), "straight vs curly");
         assert!(on("2", "i-Soon's customers include"), "apostrophes");
         assert!(on("2", "Customers include the Ministry"), "first letter");
-        assert!(on("2", "the ministry of Public Security") == false);
+        assert!(!on("2", "the ministry of Public Security"));
         assert!(!on("1", "customers include"), "other page");
         assert!(!on("1", "rare insigh"), "whole words");
     }

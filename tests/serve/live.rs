@@ -201,3 +201,60 @@ fn drafts_are_served_only_with_the_flag() {
     with.write("content/draft.md", draft);
     with.wait_for_text("/draft/", "Not yet.");
 }
+
+#[test]
+fn source_text_edit_rechecks_and_rerenders_what_rests_on_it() {
+    let s = Served::start("serve-source-text", &[]);
+    s.wait_for_text("/sources/rep/", "via specified reporting channels.");
+    // The quote moves to another page: the rebuild fails, naming it, and
+    // the last good site stays.
+    let text = std::fs::read_to_string(s.root.join("content/sources/rep.txt")).unwrap();
+    let moved = text
+        .replace(
+            "The company reports identified vulnerabilities within 48 hours via specified\nreporting channels.",
+            "The company has a rule.",
+        )
+        .replace("=== page 3 ===\n", "=== page 3 ===\nIt reports identified vulnerabilities within 48 hours.\n");
+    s.write("content/sources/rep.txt", &moved);
+    let r = s.wait_for("/page/", "showing the overlay", |r| {
+        r.text().contains("sourcebrief-overlay")
+    });
+    assert!(
+        r.text().contains("found on page 3, not on page 1"),
+        "{}",
+        r.text()
+    );
+    // Fixed in the text: the passage shows the new sentence; only the page
+    // that cites the source and the source's summary were rendered again,
+    // not the unrelated page.
+    let fixed = text.replace(
+        "via specified\nreporting channels.",
+        "through fixed\nchannels.",
+    );
+    s.write("content/sources/rep.txt", &fixed);
+    s.wait_for_text(
+        "/sources/rep/",
+        "within 48 hours</mark> through fixed channels.",
+    );
+    let reports = s.wait_for_reports(2);
+    let report = reports.last().unwrap();
+    assert!(
+        report.contains("(2 Markdown bodies"),
+        "{report}\n{}",
+        s.log()
+    );
+    // What is served is what a clean build writes.
+    let clean = sourcebrief::serve::rebuild::clean_site_map(&s.build_options()).unwrap();
+    for path in [
+        "page/index.html",
+        "sources/rep/index.html",
+        "unrelated/index.html",
+    ] {
+        let served = s.get(&format!("/{}", path.trim_end_matches("index.html")));
+        assert_eq!(
+            served.built_body(),
+            clean[path].to_vec(),
+            "{path} differs from a clean build"
+        );
+    }
+}
