@@ -10,6 +10,8 @@
 //   "previews": URL,                           a page with a citation, a footnote and a glossary term
 //   "moved": {"url": URL, "to": ID},           a page#old-id that must land on #ID
 //   "cite": {"url": URL, "id": ID, "expect": TEXT}  the citation a paragraph's Cite gives
+//   "passage": {"url": URL, "entry": ID, "mark": TEXT}  a reference entry leads to its marked passage
+//   "fragment": {"url": URL, "id": ID}  the exact passage of a paragraph's Cite scrolls to it
 // }
 // Prints one line per check and "ok" at the end; exits 1 on the first failure.
 
@@ -144,7 +146,59 @@ try {
     console.log(`cite: ${text}`);
   }
 
-  // 7. Screenshots, light and dark, as test artifacts.
+  // 7. A reference entry leads to the quoted passage of the source, marked.
+  if (config.passage) {
+    const { page, violations } = await freshPage();
+    await page.goto(config.passage.url);
+    const link = page.locator(`[id="${config.passage.entry}"] .ref-passage`);
+    const href = await link.getAttribute("href");
+    check(/#q-/.test(href), `the entry links to ${href}, not to a passage`);
+    await link.click();
+    const id = href.split("#")[1];
+    await page.waitForFunction((id) => location.hash === `#${id}`, id);
+    const target = await page.evaluate(() => {
+      const t = document.querySelector(":target");
+      return t ? { cls: t.className, mark: (t.querySelector("mark") || {}).textContent } : null;
+    });
+    check(target && target.cls === "passage", `the target is ${JSON.stringify(target)}`);
+    check(target && target.mark === config.passage.mark, `the marked words are ${target && target.mark}`);
+    check(await page.locator(`[id="${id}"] mark`).isVisible(), "the passage is not visible");
+    check(violations.length === 0, `CSP violations:\n${violations.join("\n")}`);
+    await page.close();
+    console.log(`reference entry → ${href} → “${target.mark}”`);
+  }
+
+  // 8. The Cite control's exact passage: Chromium scrolls to the paragraph.
+  if (config.fragment) {
+    const { page, violations } = await freshPage();
+    await page.goto(config.fragment.url);
+    const para = page.locator(`[id="${config.fragment.id}"]`);
+    await para.hover();
+    await para.locator(".sb-cite-button").click();
+    const box = page.locator(".sb-cite-box textarea");
+    await box.waitFor({ state: "visible" });
+    const text = await box.inputValue();
+    const m = text.match(/\(exact passage: (\S+)\)$/);
+    check(m, `no exact passage in ${text}`);
+    const url = m[1];
+    check(!/%5B|\[/.test(url.split(":~:")[1]), `the fragment holds marker text: ${url}`);
+    check(!/%20[.,;:]|%20%2C/.test(url), `the fragment has a space before punctuation: ${url}`);
+    check(violations.length === 0, `CSP violations:\n${violations.join("\n")}`);
+    await page.close();
+    const fresh = await freshPage();
+    await fresh.page.goto(url);
+    await fresh.page.waitForTimeout(500);
+    const seen = await fresh.page.evaluate((id) => {
+      const r = document.getElementById(id).getBoundingClientRect();
+      return { y: window.scrollY, top: r.top, bottom: r.bottom, h: window.innerHeight };
+    }, config.fragment.id);
+    check(seen.y > 300 && seen.top < seen.h && seen.bottom > 0,
+      `the text fragment did not scroll to the paragraph: ${JSON.stringify(seen)} for ${url}`);
+    await fresh.page.close();
+    console.log(`exact passage ${url} → scrolled to #${config.fragment.id}`);
+  }
+
+  // 9. Screenshots, light and dark, as test artifacts.
   mkdirSync(config.screenshots, { recursive: true });
   for (const [name, url] of Object.entries(config.shots)) {
     for (const scheme of ["light", "dark"]) {

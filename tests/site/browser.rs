@@ -71,6 +71,8 @@ fn the_site_works_in_a_real_browser() {
         },
         "previews": format!("{base}/page/"),
         "moved": { "url": format!("{base}/page/#p-an-old-opening"), "to": para },
+        "passage": { "url": format!("{base}/page/"), "entry": "cite-finding", "mark": "the finding" },
+        "fragment": { "url": format!("{base}/passage/"), "id": "p-the-finding-the-report-says-was" },
         "cite": {
             "url": format!("{base}/page/"),
             "id": para,
@@ -84,6 +86,13 @@ fn the_site_works_in_a_real_browser() {
     let (ok, output) = run_script("site.mjs", &[config_file.to_str().unwrap()]);
     assert!(ok, "browser checks failed:\n{output}");
     assert!(output.contains("\nok"), "{output}");
+    // The source-text checks ran: a reference entry led to its passage, and
+    // the Cite control's exact passage scrolled to its paragraph.
+    assert!(output.contains("reference entry → "), "{output}");
+    assert!(
+        output.contains("→ scrolled to #p-the-finding-the-report-says-was"),
+        "{output}"
+    );
     for name in [
         "home-light-375",
         "home-dark-1280",

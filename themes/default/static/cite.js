@@ -24,34 +24,59 @@
     return found;
   }
 
-  // The text of an element without its controls, tooltips and markers.
-  function plainText(el) {
+  // Where a marker (citation, footnote) stands in the text of an element.
+  var MARK = "\u2063";
+
+  // The text of an element without its controls and tooltips, each marker
+  // replaced by MARK, white space folded.
+  function markedText(el) {
     var copy = el.cloneNode(true);
-    var drop = copy.querySelectorAll(".para-link, .heading-anchor, .cite-tip, .fn-tip, sup, .sb-cite-button");
+    var drop = copy.querySelectorAll(".para-link, .heading-anchor, .cite-tip, .fn-tip, .term-tip, .sb-cite-button");
     for (var i = 0; i < drop.length; i++) drop[i].remove();
+    var sups = copy.querySelectorAll("sup");
+    for (var j = 0; j < sups.length; j++) sups[j].replaceWith(document.createTextNode(MARK));
     return copy.textContent.replace(/\s+/g, " ").trim();
   }
 
-  // The selected sentence if the selection is inside the element, else its first sentence.
-  function sentenceOf(el) {
+  // The text of an element as a reader quotes it: no markers, and no space
+  // left before the punctuation that followed one.
+  function plainText(el) {
+    return markedText(el).split(MARK).join("").replace(/\s+([.,;:!?)])/g, "$1").replace(/\s+/g, " ").trim();
+  }
+
+  // The runs of visible text of the selected sentence if the selection is
+  // inside the element, else of its first sentence: the pieces between
+  // markers that hold a letter or digit.
+  function sentenceRuns(el) {
     var sel = window.getSelection && window.getSelection();
+    var text;
     if (sel && !sel.isCollapsed && el.contains(sel.anchorNode)) {
-      var s = sel.toString().replace(/\s+/g, " ").trim();
-      if (s) return s;
+      text = sel.toString().replace(/\[\d+\]|\[[a-z]\]/g, MARK).replace(/\s+/g, " ").trim();
     }
-    var text = plainText(el);
-    var m = text.match(/^.+?[.!?](?=\s|$)/);
-    return m ? m[0] : text;
+    if (!text) {
+      var all = markedText(el);
+      var m = all.match(/^.+?[.!?](?=[\s\u2063]|$)/);
+      text = m ? m[0] : all;
+    }
+    return text.split(MARK).map(function (r) { return r.trim(); }).filter(function (r) { return /[0-9A-Za-z\u00C0-\uFFFF]/.test(r.replace(MARK, "")); });
   }
 
   function fragmentPart(s) {
     return encodeURIComponent(s).replace(/-/g, "%2D").replace(/,/g, "%2C");
   }
 
-  function textFragment(sentence) {
-    var words = sentence.split(" ");
-    if (words.length <= 8) return "text=" + fragmentPart(sentence);
-    return "text=" + fragmentPart(words.slice(0, 4).join(" ")) + "," + fragmentPart(words.slice(-4).join(" "));
+  // A text fragment (`text=start,end`) that matches the page as rendered:
+  // its start and end each lie within one run of text between markers.
+  function textFragment(el) {
+    var runs = sentenceRuns(el);
+    if (!runs.length) return "";
+    var first = runs[0].split(" ");
+    var last = runs[runs.length - 1].split(" ");
+    if (runs.length === 1 && first.length <= 8) return "text=" + fragmentPart(runs[0]);
+    if (runs.length === 1) {
+      return "text=" + fragmentPart(first.slice(0, 4).join(" ")) + "," + fragmentPart(first.slice(-4).join(" "));
+    }
+    return "text=" + fragmentPart(first.slice(0, 4).join(" ")) + "," + fragmentPart(last.slice(-4).join(" "));
   }
 
   function citation(el) {
@@ -60,7 +85,8 @@
     if (heading) parts[0] += ", section \u201c" + plainText(heading) + "\u201d";
     var line = parts[0] + ". " + meta.site + (meta.updated ? ", last updated " + meta.updated : "") + ". " + permalink(el.id);
     if (!/^H[1-6]$/.test(el.tagName)) {
-      line += " (exact passage: " + permalink(el.id) + ":~:" + textFragment(sentenceOf(el)) + ")";
+      var fragment = textFragment(el);
+      if (fragment) line += " (exact passage: " + permalink(el.id) + ":~:" + fragment + ")";
     }
     return line;
   }
