@@ -18,6 +18,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod extract;
 pub mod fs;
 pub mod init;
 pub mod markdown;

@@ -83,6 +83,33 @@ enum Command {
         /// The folder to create (it must not exist, or be empty).
         dir: PathBuf,
     },
+    /// Work with the files of a source.
+    Source {
+        #[command(subcommand)]
+        command: SourceCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SourceCommand {
+    /// Write the text of a PDF, page by page, as a source text (FILE.txt
+    /// beside it, each page under a `=== page LABEL ===` line).
+    Extract {
+        /// The PDF to read.
+        file: PathBuf,
+        /// How many PDF pages come before printed page 1: PDF page K is
+        /// labelled K − N, the pages before it front-1, front-2, …
+        #[arg(
+            long,
+            value_name = "N",
+            default_value_t = 0,
+            allow_negative_numbers = true
+        )]
+        offset: i64,
+        /// Where to write the text, instead of FILE.txt beside the PDF.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -183,6 +210,25 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => fail(&e, "init failed", ""),
+        },
+        Command::Source {
+            command: SourceCommand::Extract { file, offset, out },
+        } => match sourcebrief::extract::extract_to(&file, offset, out.as_deref()) {
+            Ok((path, x)) => {
+                println!(
+                    "Wrote {}: {} page{}{}",
+                    path.display(),
+                    x.pages,
+                    if x.pages == 1 { "" } else { "s" },
+                    if x.empty_pages == 0 {
+                        String::new()
+                    } else {
+                        format!(" ({} without text)", x.empty_pages)
+                    }
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e, "extract failed", " Nothing was written."),
         },
     }
 }

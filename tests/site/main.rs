@@ -13,6 +13,7 @@ mod build_output;
 mod build_pages;
 mod citations;
 mod entities;
+mod extract;
 mod footnotes_glossary;
 mod init;
 mod netlify;
