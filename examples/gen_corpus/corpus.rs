@@ -420,6 +420,49 @@ fn sentence(rng: &mut Rng, n: usize) -> String {
     format!("{}.", title_words(rng, n))
 }
 
+impl World {
+    /// The text of page `page` of source `source` (its own random stream):
+    /// what the source's `.txt` holds there and what quotes are taken from.
+    pub fn source_page_text(&self, source: usize, page: usize) -> String {
+        let mut rng = Rng::new(self.seed ^ 0x7e47_0000, (source * 1_000 + page) as u64);
+        (0..10)
+            .map(|_| sentence(&mut rng, 12))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// A quote of five words from page `page` of source `source`.
+    fn quote_from(&self, source: usize, page: usize, rng: &mut Rng) -> String {
+        let text = self.source_page_text(source, page);
+        let words: Vec<&str> = text.split(' ').collect();
+        let k = rng.below(words.len() - 6);
+        words[k..k + 5].join(" ").trim_end_matches('.').to_string()
+    }
+
+    /// The whole `.txt` of a source: its pages, lines wrapped at about 80
+    /// columns.
+    pub fn source_text(&self, source: usize) -> String {
+        let mut out = String::new();
+        for page in 1..=SOURCE_PAGES {
+            writeln!(out, "=== page {page} ===").unwrap();
+            let mut line = 0;
+            for w in self.source_page_text(source, page).split(' ') {
+                if line > 0 && line + w.len() > 80 {
+                    out.push('\n');
+                    line = 0;
+                } else if line > 0 {
+                    out.push(' ');
+                    line += 1;
+                }
+                out.push_str(w);
+                line += w.len();
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
 /// A glossary term of the corpus.
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -454,6 +497,8 @@ pub struct Source {
 /// The site-wide collections, the same in every flavour.
 #[derive(Debug, Clone)]
 pub struct World {
+    /// The corpus seed: the texts of the sources derive from it.
+    pub seed: u64,
     pub terms: Vec<Term>,
     pub entities: Vec<Entity>,
     pub sources: Vec<Source>,
@@ -543,6 +588,7 @@ impl World {
             })
             .collect();
         World {
+            seed: opts.seed,
             terms,
             entities,
             sources,
@@ -658,13 +704,16 @@ fn draft_page(opts: &Options, world: &World, i: usize) -> PageDraft {
         let cite = if roll < 20 && !decls.is_empty() {
             Cite::Declared(vec![rng.below(decls.len())])
         } else if roll < 60 {
+            // A quote is taken from the cited page of the source's text,
+            // so that the build checks it as it checks real ones.
+            let source = rng.below(world.sources.len());
+            let page = rng.between(1, SOURCE_PAGES - 1);
             let quote = rng
                 .chance(50)
-                .then(|| title_words(&mut rng, 5).to_lowercase());
-            let page = rng.between(1, SOURCE_PAGES - 1);
+                .then(|| world.quote_from(source, page, &mut rng));
             let pages_to = rng.chance(20).then_some(page + 1);
             decls.push(Decl {
-                source: rng.below(world.sources.len()),
+                source,
                 page,
                 pages_to,
                 quote,
@@ -1086,6 +1135,12 @@ fn site_files(opts: &Options, world: &World) -> Vec<File> {
             .unwrap();
         } else {
             writeln!(fm, "weight = {}", i + 1).unwrap();
+        }
+        if is_sb {
+            add(
+                &format!("content/sources/{}.txt", s.id),
+                world.source_text(i),
+            );
         }
         add(
             &format!("content/sources/{}.md", s.id),

@@ -44,7 +44,8 @@ fn a_small_generated_site_builds_without_warnings() {
     let root = tmp.path().join("site");
     let opts = Options::new(20, 1, Flavor::Sourcebrief);
     let files = corpus::write(&opts, &root).unwrap();
-    assert_eq!(files, 20 + 21 + 50 + 200 + 10 + 1);
+    // Pages, sections, terms, entities, sources with their texts, config.
+    assert_eq!(files, 20 + 21 + 50 + 200 + 10 + 10 + 1);
     let run = bin().args(["build", "--root"]).arg(&root).output().unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
@@ -54,6 +55,20 @@ fn a_small_generated_site_builds_without_warnings() {
     let page =
         std::fs::read_to_string(root.join("public/section-01/page-00001/index.html")).unwrap();
     assert!(page.contains("class=\"hl-code\""));
+    // Its quotes are real ones, checked against the sources' texts: they
+    // lead to their passages.
+    let passages: usize = (1..=10)
+        .map(|i| {
+            std::fs::read_to_string(root.join(format!("public/sources/source-{i:02}/index.html")))
+                .unwrap()
+                .matches("<figure class=\"passage\"")
+                .count()
+        })
+        .sum();
+    assert!(
+        passages >= 5,
+        "{passages} checked passages on the source pages"
+    );
     assert!(root.join("public/entities/entity-001/index.html").exists());
     assert!(root.join("public/glossary/index.html").exists());
 }
