@@ -321,10 +321,16 @@ pub fn render_targets(
         }
     }
     targets.retain(|&t| wanted(t));
+    // The listings (sources, indexes) are the largest outputs: they start
+    // first, so that the parallel render does not end on one of them alone.
+    // The results keep the order of `targets`.
+    let mut order: Vec<usize> = (0..targets.len()).collect();
+    order.sort_by_key(|&k| !matches!(targets[k], Target::Source(_) | Target::Index(_)));
 
-    let rendered: Vec<(Target, Result<OutputFile>)> = targets
+    let mut rendered: Vec<(usize, Target, Result<OutputFile>)> = order
         .into_par_iter()
-        .map(|t| {
+        .map(|k| (k, targets[k]))
+        .map(|(k, t)| {
             let file = match t {
                 Target::Page(i) => {
                     let p = &site.pages[i];
@@ -369,13 +375,14 @@ pub fn render_targets(
                 }
                 Target::NotFound => unreachable!("the 404 page is rendered below"),
             };
-            (t, file)
+            (k, t, file)
         })
         .collect();
+    rendered.sort_unstable_by_key(|(k, _, _)| *k);
 
     let mut files = Vec::with_capacity(rendered.len() + 1);
     let mut errors = Vec::new();
-    for (target, r) in rendered {
+    for (_, target, r) in rendered {
         match r {
             Ok(f) => files.push((target, f)),
             Err(e) => errors.extend(e.diagnostics),
