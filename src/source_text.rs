@@ -685,7 +685,10 @@ fn sentence_around(raw: &str, start: usize, end: usize) -> Range<usize> {
             from = i;
             break;
         }
-        if before.trim_end().ends_with('•') || (before.ends_with('\n') && heading_line(before)) {
+        let starts_upper = raw[i..].chars().next().is_some_and(char::is_uppercase);
+        if before.trim_end().ends_with('•')
+            || (before.ends_with('\n') && starts_upper && heading_line(before))
+        {
             from = i;
             break;
         }
@@ -704,7 +707,6 @@ fn sentence_around(raw: &str, start: usize, end: usize) -> Range<usize> {
         }
         if tail[i..].starts_with("\n\n")
             || tail[i..].starts_with("\n•")
-            || (c == '\n' && heading_line(&raw[..end + i + 1]) && i > 0)
             || (c == '\n' && next.is_some_and(char::is_uppercase) && short_line(&raw[..end + i]))
         {
             to = end + i;
@@ -724,7 +726,7 @@ fn heading_line(before: &str) -> bool {
 /// footnote's number), as lines of running text are not.
 fn short_line(text: &str) -> bool {
     let line = text.rsplit('\n').next().unwrap_or(text).trim();
-    line.chars().count() < 64 && !line.ends_with([',', ';', '('])
+    line.chars().count() < 64 && !line.ends_with([',', ';', '(', '-'])
 }
 
 /// The id of the passage of `quote` on page `label` of a source page:
