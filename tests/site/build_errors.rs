@@ -2,13 +2,7 @@
 
 use crate::common::Fixture;
 
-/// Builds the fixture, expects failure, and returns the messages.
-fn fails(name: &str) -> String {
-    let site = Fixture::new(name);
-    let run = site.build(&[]).failed();
-    assert!(!site.out.exists(), "a failed build must not write output");
-    run.stderr()
-}
+use crate::common::build_fails as fails;
 
 #[test]
 fn unknown_front_matter_key() {

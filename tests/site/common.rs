@@ -85,6 +85,15 @@ pub fn build_into(root: &std::path::Path, out: &std::path::Path, args: &[&str]) 
     );
 }
 
+/// Builds the fixture `name`, expects the build to fail (exit 1, no panic,
+/// no output written), and returns its messages.
+pub fn build_fails(name: &str) -> String {
+    let site = Fixture::new(name);
+    let run = site.build(&[]).failed();
+    assert!(!site.out.exists(), "a failed build must not write output");
+    run.stderr()
+}
+
 pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_sourcebrief"))
 }

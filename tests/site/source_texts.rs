@@ -12,13 +12,7 @@ fn built(name: &str) -> Fixture {
     site
 }
 
-/// Builds the fixture, expects failure, and returns the messages.
-fn fails(name: &str) -> String {
-    let site = Fixture::new(name);
-    let run = site.build(&[]).failed();
-    assert!(!site.out.exists(), "a failed build must not write output");
-    run.stderr()
-}
+use crate::common::build_fails as fails;
 
 fn source_page(site: &Fixture) -> Page {
     site.html("sources/rep/index.html")

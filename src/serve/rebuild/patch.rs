@@ -269,8 +269,9 @@ pub(super) fn apply(good: &mut Good, edits: Vec<Edit>) -> Result<Outcome> {
         let (was, is) = (cited(doc.body(&good.bodies)), cited(&body));
         recited.extend(was.symmetric_difference(&is).map(|(s, _)| s.clone()));
         let before = doc.contribution(&good.site, doc.body(&good.bodies));
-        let after = doc.contribution(&good.site, &body);
+        // The new contribution reads the new file (claims quote its text).
         let file = std::mem::replace(doc.file_mut(&mut good.site), edit.file);
+        let after = doc.contribution(&good.site, &body);
         let old_body = std::mem::replace(doc.body_mut(&mut good.bodies), body);
         touched.extend(good.indexes.replace(&before, after.clone()));
         let path = doc.path(&good.site).to_string();
