@@ -470,35 +470,19 @@ impl Quote {
     /// The ranges of `text` (normalised) where the parts are, in order, or
     /// `None`.
     fn find_in(&self, text: &str) -> Option<Vec<Range<usize>>> {
-        let first = &self.parts[0];
-        let (head, rest) = split_first_letter(&first.text);
-        let finder = memchr::memmem::Finder::new(rest.as_bytes());
-        'candidates: for at in finder.find_iter(text.as_bytes()) {
-            // The first letter, in either case, just before `rest`.
-            let start = match head {
-                Some(h) => {
-                    let Some(prev) = text[..at].chars().next_back() else {
-                        continue;
-                    };
-                    if !eq_ignore_case(prev, h) {
-                        continue;
-                    }
-                    at - prev.len_utf8()
-                }
-                None => at,
-            };
-            let end = at + rest.len();
-            if !fits(text, start..end, first) {
-                continue;
-            }
+        let mut from = 0;
+        'candidates: while let Some(first) = find_part(text, from, &self.parts[0]) {
+            // Should a later part be missing, the next candidate starts
+            // after this one.
+            from = first.start + 1;
+            let mut next = first.end;
             let mut found = Vec::with_capacity(self.parts.len());
-            found.push(start..end);
-            let mut from = end;
+            found.push(first);
             for part in &self.parts[1..] {
-                let Some(r) = find_part(text, from, part) else {
+                let Some(r) = find_part(text, next, part) else {
                     continue 'candidates;
                 };
-                from = r.end;
+                next = r.end;
                 found.push(r);
             }
             return Some(found);
@@ -543,7 +527,9 @@ fn fits(text: &str, r: Range<usize>, part: &Part) -> bool {
 /// the letter when the part does not start with one.
 fn split_first_letter(s: &str) -> (Option<char>, &str) {
     match s.chars().next() {
-        Some(c) if c.is_alphabetic() => (Some(c), &s[c.len_utf8()..]),
+        // A part of one letter is looked for as it is: an empty rest would
+        // match between any two bytes.
+        Some(c) if c.is_alphabetic() && s.len() > c.len_utf8() => (Some(c), &s[c.len_utf8()..]),
         _ => (None, s),
     }
 }
@@ -800,6 +786,18 @@ mod tests {
         assert!(on("2", "[Its] customers include the Ministry"));
         assert!(on("2", "i-Soon's customers include the [Chinese] Ministry"));
         assert!(on("1", "[t]he leak provides"));
+    }
+
+    #[test]
+    fn one_letter_parts_and_characters_of_several_bytes() {
+        let t =
+            SourceText::parse("=== page 1 ===\nÜber café naïve: I said “a” … then ä.\n").unwrap();
+        let find = |q: &str| t.find(&["1".into()], &Quote::parse(q).unwrap()).is_some();
+        assert!(find("I said"));
+        assert!(find("I … ä"));
+        assert!(find("a"));
+        assert!(!find("b"));
+        assert!(find("über café"), "first letter in either case");
     }
 
     #[test]
