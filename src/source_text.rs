@@ -140,6 +140,26 @@ pub struct Miss {
     pub help: Option<String>,
 }
 
+impl Miss {
+    /// The error at `span` (bytes of `file`), with the hint.
+    pub fn error_at(
+        self,
+        file: &crate::content::SourceFile,
+        span: Range<usize>,
+    ) -> crate::Diagnostic {
+        let d = file.error_at(self.message, span);
+        match self.help {
+            Some(h) => d.with_help(h),
+            None => d,
+        }
+    }
+}
+
+/// A PDF's address at a page (`pdf#page=N`; PDF pages count from 1).
+pub fn pdf_page_link(pdf: &str, page: i64) -> String {
+    format!("{pdf}#page={}", page.max(1))
+}
+
 impl SourceText {
     /// Checks `written` (a quote as the site gives it) against pages
     /// `labels` of source `source`: `None` when it is there, else what to

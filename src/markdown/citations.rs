@@ -366,8 +366,7 @@ fn new_citation(
 ) -> Citation {
     let s = &lib.sources[source];
     let pdf_link = s.pdf.as_ref().map(|pdf| {
-        let n = i64::from(pages.start) + s.pdf_page_offset;
-        format!("{pdf}#page={}", n.max(1))
+        crate::source_text::pdf_page_link(pdf, i64::from(pages.start) + s.pdf_page_offset)
     });
     Citation {
         id: format!("{prefix}{id}"),
@@ -485,7 +484,7 @@ fn check_quote(
     };
     match text.check(&decl.source, &pages.labels(), quote) {
         Ok(page) => Some(page),
-        Err(miss) => {
+        Err(mut miss) => {
             let file = cx.doc.file;
             let key = nth_span_after(file, id_needle, "quote");
             // The value after `quote =`, to the end of its line.
@@ -495,11 +494,8 @@ fn check_quote(
             let span = file.text[key.end..line_end]
                 .find(['"', '\''])
                 .map_or(key.clone(), |i| key.end + i..line_end);
-            let mut d = file.error_at(format!("citation `{}`: {}", decl.id, miss.message), span);
-            if let Some(h) = miss.help {
-                d = d.with_help(h);
-            }
-            cx.out.diagnostics.push(d);
+            miss.message = format!("citation `{}`: {}", decl.id, miss.message);
+            cx.out.diagnostics.push(miss.error_at(file, span));
             None
         }
     }

@@ -204,19 +204,13 @@ fn check_block(block: &Block, cx: &mut PassContext<'_>) {
                 page,
                 text: phrase.to_string(),
             }),
-            (None, Some(miss)) => {
-                let span = body_span(block, at, phrase, cx);
-                let mut message = miss.message;
+            (None, Some(mut miss)) => {
                 if candidates.len() > 1 {
-                    message.push_str(" (nor on the pages of the other citations beside it)");
+                    miss.message
+                        .push_str(" (nor on the pages of the other citations beside it)");
                 }
-                let help = miss.help;
-                let file_span = cx.file_span(&span);
-                let mut d = cx.doc.file.error_at(message, file_span);
-                if let Some(h) = help {
-                    d = d.with_help(h);
-                }
-                cx.out.diagnostics.push(d);
+                let span = cx.file_span(&body_span(block, at, phrase, cx));
+                cx.out.diagnostics.push(miss.error_at(cx.doc.file, span));
             }
             (None, None) => {}
         }

@@ -497,7 +497,7 @@ fn source_page<'a>(
             .pdf
             .as_ref()
             .zip(pdf_page)
-            .map(|(pdf, n)| format!("{pdf}#page={}", n.max(1))),
+            .map(|(pdf, n)| crate::source_text::pdf_page_link(pdf, n)),
         text: page
             .filter(|_| meta.publish_text && !claims.is_empty())
             .map(|p| page_html(p, &all_marks)),
