@@ -104,6 +104,14 @@ impl Contribution {
 
         let mut claims = Vec::new();
         let body = doc.file.body();
+        // The quoted phrases of the body, by the marker they rest on.
+        let mut phrases: Vec<Vec<&crate::markdown::quotes::QuoteUse>> =
+            vec![Vec::new(); rendered.citation_uses.len()];
+        for q in &rendered.quotes {
+            if let Some(list) = phrases.get_mut(q.citation_use) {
+                list.push(q);
+            }
+        }
         for (k, u) in rendered.citation_uses.iter().enumerate() {
             let c = &rendered.citations[u.citation];
             let heading = rendered.heading_at(u.offset);
@@ -130,21 +138,15 @@ impl Contribution {
                     )
                 })
                 .into_iter()
-                .chain(
-                    rendered
-                        .quotes
-                        .iter()
-                        .filter(|q| q.citation_use == k)
-                        .map(|q| {
-                            (
-                                q.page.as_str(),
-                                ClaimPassage {
-                                    id: q.passage_id.clone(),
-                                    quote: q.text.clone(),
-                                },
-                            )
-                        }),
-                )
+                .chain(phrases[k].iter().map(|q| {
+                    (
+                        q.page.as_str(),
+                        ClaimPassage {
+                            id: q.passage_id.clone(),
+                            quote: q.text.clone(),
+                        },
+                    )
+                }))
                 .collect();
             for n in c.pages.start..=c.pages.end {
                 let label = n.to_string();

@@ -1,6 +1,8 @@
 //! What templates see: serializable views of the site model and the rendered
 //! bodies. These are the template contract documented in the README.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
 use crate::config::ConfigView;
@@ -9,7 +11,7 @@ use crate::content::meta::Extra;
 use crate::markdown::{Citation, Rendered, TocEntry};
 use crate::site::{Page, Section, Site, collection_path};
 
-use super::sources::{Claim, ClaimIndex};
+use super::sources::{Claim, ClaimIndex, ClaimPassage};
 
 /// What `<head>` needs of any page: `head` in every template.
 #[derive(Debug, Clone, Serialize)]
@@ -294,31 +296,34 @@ impl ClaimPlace {
     /// The claims merged by paragraph, in order of first appearance.
     fn merge<'c>(claims: impl IntoIterator<Item = &'c Claim>) -> Vec<ClaimPlace> {
         let mut out: Vec<ClaimPlace> = Vec::new();
+        // Each paragraph's entry in `out` by its link; the markers and the
+        // (entry, quote) pairs already there.
+        let mut entry: HashMap<&str, usize> = HashMap::new();
+        let mut markers: HashSet<&str> = HashSet::new();
+        let mut quoted: HashSet<(usize, &str)> = HashSet::new();
         for c in claims {
-            let n = ClaimNumber {
-                number: c.number,
-                link: c.link.clone(),
-                page_label: c.page_label.clone(),
-            };
-            match out.iter_mut().find(|p| p.link == c.block_link) {
-                Some(p) => {
-                    if !p.citations.iter().any(|x| x.link == n.link) {
-                        p.citations.push(n);
-                    }
-                    if let Some(q) = &c.quote
-                        && !p.quotes.contains(q)
-                    {
-                        p.quotes.push(q.clone());
-                    }
-                }
-                None => out.push(ClaimPlace {
+            let i = *entry.entry(&c.block_link).or_insert_with(|| {
+                out.push(ClaimPlace {
                     link: c.block_link.clone(),
                     page_title: c.page_title.clone(),
                     heading_title: c.heading_title.clone(),
                     excerpt: c.excerpt.clone(),
-                    quotes: c.quote.iter().cloned().collect(),
-                    citations: vec![n],
-                }),
+                    quotes: Vec::new(),
+                    citations: Vec::new(),
+                });
+                out.len() - 1
+            });
+            if markers.insert(&c.link) {
+                out[i].citations.push(ClaimNumber {
+                    number: c.number,
+                    link: c.link.clone(),
+                    page_label: c.page_label.clone(),
+                });
+            }
+            if let Some(q) = &c.quote
+                && quoted.insert((i, q))
+            {
+                out[i].quotes.push(q.clone());
             }
         }
         out
@@ -459,12 +464,22 @@ fn source_page<'a>(
     let mut passages: Vec<PassageView> = Vec::new();
     let mut all_marks = Vec::new();
     if let Some(page) = page {
-        let mut seen: Vec<&str> = Vec::new();
-        for p in claims.iter().flat_map(|c| &c.passages) {
-            if seen.contains(&p.id.as_str()) {
-                continue;
+        // Each passage once, in order of first quote, with the claims that
+        // quote it (each once).
+        let mut order: Vec<&ClaimPassage> = Vec::new();
+        let mut resting: HashMap<&str, Vec<&Claim>> = HashMap::new();
+        for c in claims {
+            for p in &c.passages {
+                let list = resting.entry(&p.id).or_insert_with(|| {
+                    order.push(p);
+                    Vec::new()
+                });
+                if !list.last().is_some_and(|l| std::ptr::eq(*l, c)) {
+                    list.push(c);
+                }
             }
-            seen.push(&p.id);
+        }
+        for p in order {
             let Some(marks) = Quote::parse(&p.quote).and_then(|q| page.locate(&q)) else {
                 continue;
             };
@@ -472,11 +487,7 @@ fn source_page<'a>(
             passages.push(PassageView {
                 id: p.id.clone(),
                 html: passage_html(page, &marks),
-                claims: ClaimPlace::merge(
-                    claims
-                        .iter()
-                        .filter(|c| c.passages.iter().any(|x| x.id == p.id)),
-                ),
+                claims: ClaimPlace::merge(resting.remove(p.id.as_str()).unwrap_or_default()),
             });
         }
     }
