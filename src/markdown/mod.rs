@@ -275,16 +275,40 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Rendered {
-    /// The innermost block (paragraph, item, table, quote) that holds byte
-    /// `offset` of the body.
-    pub fn block_at(&self, offset: usize) -> Option<&blocks::Block> {
-        self.blocks
-            .iter()
-            .filter(|b| b.range.contains(&offset))
-            .min_by_key(|b| b.range.len())
+/// The blocks of a body, ordered to find the innermost one (paragraph,
+/// item, table, quote) that holds a byte offset in about log n steps: by
+/// start, the longer of two blocks that start together first. Blocks nest,
+/// so the last block starting at or before an offset that still holds it is
+/// the innermost; of equal blocks, the first in the body's list.
+pub struct BlockIndex<'r> {
+    blocks: &'r [blocks::Block],
+    order: Vec<usize>,
+}
+
+impl<'r> BlockIndex<'r> {
+    pub fn new(blocks: &'r [blocks::Block]) -> Self {
+        let mut order: Vec<usize> = (0..blocks.len()).collect();
+        order.sort_by_key(|&i| {
+            let r = &blocks[i].range;
+            (r.start, std::cmp::Reverse(r.len()), std::cmp::Reverse(i))
+        });
+        Self { blocks, order }
     }
 
+    /// The innermost block that holds byte `offset` of the body.
+    pub fn at(&self, offset: usize) -> Option<&'r blocks::Block> {
+        let n = self
+            .order
+            .partition_point(|&i| self.blocks[i].range.start <= offset);
+        self.order[..n]
+            .iter()
+            .rev()
+            .map(|&i| &self.blocks[i])
+            .find(|b| b.range.contains(&offset))
+    }
+}
+
+impl Rendered {
     /// Every id in the body a reader may link to: headings, blocks,
     /// reference-list entries and citation markers, footnotes and their
     /// references.
@@ -389,12 +413,9 @@ impl Markdown {
         // (A block is made plain once for the mentions in it, which come in
         // order.)
         let mut plain_block: Option<(Range<usize>, String, String)> = None;
+        let index = BlockIndex::new(&out.blocks);
         for m in &mut out.mentions {
-            let block = out
-                .blocks
-                .iter()
-                .filter(|b| b.range.contains(&m.offset))
-                .min_by_key(|b| b.range.len());
+            let block = index.at(m.offset);
             m.excerpt = match block {
                 Some(b) => {
                     let (_, plain, lower) = match &plain_block {
@@ -438,6 +459,31 @@ pub fn plain_text(events: &[Spanned<'_>]) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod block_index_tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_innermost_block_as_a_scan_of_all_would() {
+        let body = "Intro paragraph.\n\n> A quote\n> of two lines.\n>\n> - item one\n> - item two\n\n- loose item\n\n  with a second paragraph\n\n| a | b |\n| - | - |\n| c | d |\n\nA note.[^n]\n\n[^n]: The note, with words.\n";
+        let r = test_util::render(body);
+        assert!(r.blocks.len() >= 7, "{:?}", r.blocks);
+        let index = BlockIndex::new(&r.blocks);
+        for offset in 0..=body.len() {
+            let scan = r
+                .blocks
+                .iter()
+                .filter(|b| b.range.contains(&offset))
+                .min_by_key(|b| b.range.len());
+            assert_eq!(
+                index.at(offset).map(|b| &b.id),
+                scan.map(|b| &b.id),
+                "at {offset}"
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -112,10 +112,11 @@ impl Contribution {
                 list.push(q);
             }
         }
+        let blocks = crate::markdown::BlockIndex::new(&rendered.blocks);
         for (k, u) in rendered.citation_uses.iter().enumerate() {
             let c = &rendered.citations[u.citation];
             let heading = rendered.heading_at(u.offset);
-            let block = rendered.block_at(u.offset);
+            let block = blocks.at(u.offset);
             let link = format!("{permalink}#{}", u.marker);
             let block_link =
                 block.map_or_else(|| link.clone(), |b| format!("{permalink}#{}", b.id));
@@ -193,7 +194,7 @@ impl Contribution {
 
         let mut by_entity: BTreeMap<usize, Vec<Place>> = BTreeMap::new();
         for m in &rendered.mentions {
-            let block = rendered.block_at(m.offset);
+            let block = blocks.at(m.offset);
             let heading = rendered.heading_at(m.offset);
             let anchor = block
                 .map(|b| b.id.as_str())
