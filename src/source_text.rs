@@ -337,21 +337,12 @@ impl Normalized {
             }
             // A hyphen between letters, or one that ends a line after a
             // letter and before a letter: a word joined (see `Quote`).
-            if c == '-' && i > 0 && chars[i - 1].1.is_alphabetic() {
-                let mut j = i + 1;
-                let mut newline = false;
-                while j < chars.len() && chars[j].1.is_whitespace() {
-                    newline |= chars[j].1 == '\n';
-                    j += 1;
-                }
-                let joins = j < chars.len()
-                    && chars[j].1.is_alphabetic()
-                    && (j == i + 1 || newline)
-                    && pending_space.is_none();
-                if joins {
-                    i = j;
-                    continue;
-                }
+            if let Some((j, newline)) = hyphen_after_letter(chars.len(), |k| chars[k].1, i)
+                && (j == i + 1 || newline)
+                && pending_space.is_none()
+            {
+                i = j;
+                continue;
             }
             if let Some(s) = pending_space.take()
                 && !text.is_empty()
@@ -389,6 +380,27 @@ impl Normalized {
         };
         start..end.max(start)
     }
+}
+
+/// Where the character at `i` is a hyphen after a letter and the next
+/// character but white space is a letter: the index of that letter, and
+/// whether the white space between breaks the line (the hyphen then splits
+/// a word across two lines). `char_at` reads the `len` characters.
+fn hyphen_after_letter(
+    len: usize,
+    char_at: impl Fn(usize) -> char,
+    i: usize,
+) -> Option<(usize, bool)> {
+    if char_at(i) != '-' || i == 0 || !char_at(i - 1).is_alphabetic() {
+        return None;
+    }
+    let mut j = i + 1;
+    let mut newline = false;
+    while j < len && char_at(j).is_whitespace() {
+        newline |= char_at(j) == '\n';
+        j += 1;
+    }
+    (j < len && char_at(j).is_alphabetic()).then_some((j, newline))
 }
 
 fn fold_char(c: char) -> char {
@@ -582,17 +594,11 @@ fn push_reflowed(out: &mut String, raw: &str) {
             }
             continue;
         }
-        if c == '-' && i > 0 && chars[i - 1].is_alphabetic() {
-            let mut j = i + 1;
-            let mut newline = false;
-            while j < chars.len() && chars[j].is_whitespace() {
-                newline |= chars[j] == '\n';
-                j += 1;
-            }
-            if newline && j < chars.len() && chars[j].is_lowercase() {
-                i = j;
-                continue;
-            }
+        if let Some((j, true)) = hyphen_after_letter(chars.len(), |k| chars[k], i)
+            && chars[j].is_lowercase()
+        {
+            i = j;
+            continue;
         }
         out.push(c);
         i += 1;

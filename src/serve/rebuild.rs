@@ -134,15 +134,15 @@ fn changed_texts(old: &Site, new: &Site) -> BTreeSet<String> {
 
 /// Whether a page or section may cite one of `sources`: a front-matter
 /// citation names it, or the body has `@<id>` (a direct citation).
+/// `needles` are the `@<id>` of `sources`.
 fn cites_any(
     file: &content::SourceFile,
     meta: &content::PageMeta,
     sources: &BTreeSet<String>,
+    needles: &[String],
 ) -> bool {
     meta.citations.iter().any(|c| sources.contains(&c.source))
-        || sources
-            .iter()
-            .any(|id| file.body().contains(&format!("@{id}")))
+        || needles.iter().any(|n| file.body().contains(n.as_str()))
 }
 
 /// Every file of the typed collections, with its text.
@@ -199,13 +199,14 @@ pub fn dependents(old: &Site, new: &Site) -> Dirty {
     if !texts.is_empty() {
         dirty.texts = true;
         dirty.listings = true;
+        let needles: Vec<String> = texts.iter().map(|id| format!("@{id}")).collect();
         for (file, meta) in new
             .pages
             .iter()
             .map(|p| (&p.file, &p.meta))
             .chain(new.sections.iter().map(|s| (&s.file, &s.meta)))
         {
-            if cites_any(file, meta, &texts) {
+            if cites_any(file, meta, &texts, &needles) {
                 dirty.bodies.insert(file.rel.clone());
                 dirty.outputs.insert(file.rel.clone());
             }
