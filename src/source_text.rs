@@ -172,9 +172,15 @@ impl SourceText {
                 help: None,
             });
         };
-        if let Some(found) = self.find(labels, &quote) {
-            return Ok(found);
+        match self.find(labels, &quote) {
+            Some(found) => Ok(found),
+            None => Err(self.miss(source, labels, &quote, written)),
         }
+    }
+
+    /// What to tell the author about `quote` (as `written`), which is not on
+    /// pages `labels` of source `source`.
+    pub fn miss(&self, source: &str, labels: &[String], quote: &Quote, written: &str) -> Miss {
         let cited = page_list(labels);
         let short: String = {
             let w: Vec<&str> = written.split_whitespace().collect();
@@ -185,26 +191,26 @@ impl SourceText {
             }
         };
         let elsewhere: Vec<String> = self
-            .pages_with(&quote)
+            .pages_with(quote)
             .into_iter()
             .filter(|l| !labels.iter().any(|c| c == l))
             .map(str::to_string)
             .collect();
         if !elsewhere.is_empty() {
-            return Err(Miss {
+            return Miss {
                 message: format!(
                     "the quote “{short}” is not on {cited} of `{source}`: found on {}, not on {cited}",
                     page_list(&elsewhere)
                 ),
                 help: Some(format!("cite {} of `{source}`", page_list(&elsewhere))),
-            });
+            };
         }
         let closest = labels
             .iter()
             .filter_map(|l| self.page(l))
-            .filter_map(|p| p.closest(&quote).map(|c| (p.label.clone(), c)))
+            .filter_map(|p| p.closest(quote).map(|c| (p.label.clone(), c)))
             .next();
-        Err(Miss {
+        Miss {
             message: format!("the quote “{short}” is on no page of the text of `{source}`"),
             help: Some(match closest {
                 Some((label, c)) => {
@@ -214,7 +220,7 @@ impl SourceText {
                 }
                 None => format!("{cited} of `{source}` has no text"),
             }),
-        })
+        }
     }
 }
 

@@ -18,7 +18,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::{Pass, PassContext, Spanned};
+use super::{Citation, Pass, PassContext, Spanned};
+use crate::source_text::{Quote, SourceText};
 
 /// A quoted phrase of a body, found in the source its citation names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,58 +164,70 @@ fn check_block(block: &Block, cx: &mut PassContext<'_>) {
         if phrase.split_whitespace().count() < 4 || phrase.contains(BREAK) {
             continue;
         }
-        let Some((_, uses)) = block.markers.iter().find(|(pos, _)| *pos >= end) else {
+        // The next marker (markers are in the order of the text).
+        let next = block.markers.partition_point(|(pos, _)| *pos < end);
+        let Some((_, uses)) = block.markers.get(next) else {
             continue;
         };
-        // The citations of that marker whose source has a text.
-        let candidates: Vec<usize> = uses
+        // The citations of that marker whose source has a text: the first
+        // whose cited pages have the phrase.
+        let lib = cx.lib;
+        let candidates: Vec<(usize, &Citation, &SourceText)> = uses
             .clone()
-            .filter(|&u| {
+            .filter_map(|u| {
                 let c = &cx.out.citations[cx.out.citation_uses[u].citation];
-                cx.lib
-                    .sources
-                    .get(&c.source)
-                    .is_some_and(|s| s.text.is_some())
+                let text = lib.sources.get(&c.source)?.text.as_deref()?;
+                Some((u, c, text))
             })
             .collect();
-        if candidates.is_empty() {
+        let Some(&(_, first, first_text)) = candidates.first() else {
             continue;
-        }
-        let mut first_miss = None;
-        let mut found = None;
-        for &u in &candidates {
-            let c = &cx.out.citations[cx.out.citation_uses[u].citation];
-            let Some(text) = cx.lib.sources.get(&c.source).and_then(|s| s.text.as_ref()) else {
-                continue;
+        };
+        let Some(quote) = Quote::parse(phrase) else {
+            let miss = crate::source_text::Miss {
+                message: "the quote is empty".into(),
+                help: None,
             };
-            match text.check(&c.source, &c.pages.labels(), phrase) {
-                Ok(page) => {
-                    found = Some((u, page));
-                    break;
-                }
-                Err(miss) => {
-                    first_miss.get_or_insert(miss);
-                }
+            report(miss, block, at, phrase, cx);
+            continue;
+        };
+        let found = candidates
+            .iter()
+            .find_map(|&(u, c, text)| text.find(&c.pages.labels(), &quote).map(|page| (u, page)));
+        match found {
+            Some((u, page)) => {
+                let passage_id = crate::source_text::passage_id(&page, phrase);
+                cx.out.quotes.push(QuoteUse {
+                    citation_use: u,
+                    passage_id,
+                    page,
+                    text: phrase.to_string(),
+                });
             }
-        }
-        match (found, first_miss) {
-            (Some((u, page)), _) => cx.out.quotes.push(QuoteUse {
-                citation_use: u,
-                passage_id: crate::source_text::passage_id(&page, phrase),
-                page,
-                text: phrase.to_string(),
-            }),
-            (None, Some(mut miss)) => {
+            None => {
+                // Explained against the first of them.
+                let mut miss =
+                    first_text.miss(&first.source, &first.pages.labels(), &quote, phrase);
                 if candidates.len() > 1 {
                     miss.message
                         .push_str(" (nor on the pages of the other citations beside it)");
                 }
-                let span = cx.file_span(&body_span(block, at, phrase, cx));
-                cx.out.diagnostics.push(miss.error_at(cx.doc.file, span));
+                report(miss, block, at, phrase, cx);
             }
-            (None, None) => {}
         }
     }
+}
+
+/// Records the error of a phrase (starting at `at` of the block's text).
+fn report(
+    miss: crate::source_text::Miss,
+    block: &Block,
+    at: usize,
+    phrase: &str,
+    cx: &mut PassContext<'_>,
+) {
+    let span = cx.file_span(&body_span(block, at, phrase, cx));
+    cx.out.diagnostics.push(miss.error_at(cx.doc.file, span));
 }
 
 /// Where in the body a phrase starting at `at` of the block's text is: the
