@@ -179,7 +179,7 @@ struct State<'d> {
     declared: Vec<Declared<'d>>,
     /// Ids of front-matter citations that failed validation (their error is
     /// reported once, at the declaration, not again at each use).
-    invalid: Vec<&'d str>,
+    invalid: std::collections::HashSet<&'d str>,
     /// Citation id → index into `cx.out.citations`.
     by_id: HashMap<String, usize>,
 }
@@ -503,7 +503,9 @@ fn check_quote(
 
 /// Checks the page's `[[citations]]`; returns the valid ones and the ids
 /// of the others.
-fn validate_declared<'d>(cx: &mut PassContext<'d>) -> (Vec<Declared<'d>>, Vec<&'d str>) {
+fn validate_declared<'d>(
+    cx: &mut PassContext<'d>,
+) -> (Vec<Declared<'d>>, std::collections::HashSet<&'d str>) {
     let file = cx.doc.file;
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut valid = Vec::new();
@@ -599,12 +601,13 @@ fn validate_declared<'d>(cx: &mut PassContext<'d>) -> (Vec<Declared<'d>>, Vec<&'
             quote_page,
         });
     }
+    let kept: std::collections::HashSet<&str> = valid.iter().map(|v| v.decl.id.as_str()).collect();
     let invalid = cx
         .doc
         .citations
         .iter()
         .map(|d| d.id.as_str())
-        .filter(|id| !valid.iter().any(|v| v.decl.id == *id))
+        .filter(|id| !kept.contains(id))
         .collect();
     (valid, invalid)
 }
