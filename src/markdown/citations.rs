@@ -420,13 +420,18 @@ fn marker(c: &mut Citation) -> String {
 }
 
 fn backref_label(i: usize) -> String {
-    // a…z, then aa, ab, … as Wikipedia does.
+    // a…z, then aa, ab, …, zz, then aaa, … as Wikipedia does (bijective
+    // base 26: any number of uses has a label).
     let letters = b"abcdefghijklmnopqrstuvwxyz";
-    if i < 26 {
-        (letters[i] as char).to_string()
-    } else {
-        format!("{}{}", letters[i / 26 - 1] as char, letters[i % 26] as char)
+    let mut n = i + 1;
+    let mut label = Vec::new();
+    while n > 0 {
+        n -= 1;
+        label.push(letters[n % 26]);
+        n /= 26;
     }
+    label.reverse();
+    String::from_utf8(label).unwrap_or_default()
 }
 
 /// `p. 4`, `p 4`, `page 4`, `pp. 3-4`, `pages 3–4`.
@@ -671,5 +676,10 @@ mod tests {
         assert_eq!(backref_label(0), "a");
         assert_eq!(backref_label(25), "z");
         assert_eq!(backref_label(26), "aa");
+        assert_eq!(backref_label(51), "az");
+        assert_eq!(backref_label(52), "ba");
+        assert_eq!(backref_label(701), "zz");
+        assert_eq!(backref_label(702), "aaa");
+        assert_eq!(backref_label(1_000_000), "bdwgo");
     }
 }

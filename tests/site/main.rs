@@ -5,6 +5,7 @@
 mod common;
 
 mod anchors;
+mod bad_input;
 mod bench_corpus;
 mod briefing;
 mod browser;
