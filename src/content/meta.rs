@@ -142,11 +142,21 @@ impl Date {
             return Err(bad());
         }
         let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
-        let (Some(_y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
             return Err(bad());
         };
         if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
             return Err(bad());
+        }
+        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        let days = match m {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        if d > days {
+            return Err(format!("`{s}` is not a date: {y}-{m:02} has {days} days"));
         }
         if b.len() > 10 {
             let rest = &s[11..];
@@ -224,6 +234,12 @@ mod tests {
         assert!(Date::parse("08.08.2024").is_err());
         assert!(Date::parse("2024-13-01").is_err());
         assert!(Date::parse("2024-01-01X").is_err());
+        assert!(Date::parse("2023-02-29").is_err());
+        assert!(Date::parse("2024-02-30").is_err());
+        assert!(Date::parse("2024-04-31").is_err());
+        assert!(Date::parse("2024-02-29").is_ok());
+        assert!(Date::parse("2000-02-29").is_ok());
+        assert!(Date::parse("1900-02-29").is_err());
     }
 
     #[test]

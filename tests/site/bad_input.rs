@@ -21,3 +21,31 @@ fn a_citation_used_hundreds_of_times_gets_a_label_for_each_use() {
     assert_eq!(labels[702], "aaa");
     assert_eq!(page.texts("#cite-report-p3 .backrefs a")[799], "adt");
 }
+
+#[test]
+fn impossible_dates_are_errors_at_the_date() {
+    // (Unquoted TOML dates are refused by the TOML parser itself.)
+    for (front, says) in [
+        ("date = \"2023-02-29\"", "2023-02 has 28 days"),
+        ("updated = \"2024-04-31\"", "2024-04 has 30 days"),
+        ("date = 2024-02-30", "invalid date"),
+    ] {
+        let site = Fixture::new("citations");
+        site.write(
+            "content/when.md",
+            &format!("+++\ntitle = \"When\"\n{front}\n+++\nText.\n"),
+        );
+        let err = site.build(&[]).failed().stderr();
+        assert!(err.contains("content/when.md:3:"), "{front}: {err}");
+        assert!(err.contains(says), "{front}: {err}");
+    }
+    // In YAML too.
+    let site = Fixture::new("citations");
+    site.write(
+        "content/when.md",
+        "---\ntitle: When\ndate: 2024-02-30\n---\nText.\n",
+    );
+    let err = site.build(&[]).failed().stderr();
+    assert!(err.contains("content/when.md:3:"), "{err}");
+    assert!(err.contains("2024-02 has 29 days"), "{err}");
+}
