@@ -407,7 +407,7 @@ fn slug_for(explicit: Option<&str>, name: &str, file: &SourceFile) -> Result<Str
     let slug = slugify(explicit.unwrap_or(name));
     if slug.is_empty() {
         let span = match explicit {
-            Some(s) => file.front_matter_span(&format!("\"{s}\"")),
+            Some(s) => file.value_span("slug", s),
             None => 0..0,
         };
         return Err(file
@@ -421,18 +421,29 @@ fn slug_for(explicit: Option<&str>, name: &str, file: &SourceFile) -> Result<Str
     Ok(slug)
 }
 
+/// Whether every segment of `path` (without its outer slashes) is a plain
+/// name, written or percent-encoded: not empty, not `.` or `..`, without a
+/// slash, backslash or control character.
+fn plain_segments(path: &str) -> bool {
+    path.split('/').all(|c| {
+        let d = crate::anchors::percent_decode(c);
+        !(d.is_empty()
+            || d == "."
+            || d == ".."
+            || d.contains(['/', '\\'])
+            || d.chars().any(char::is_control))
+    })
+}
+
 /// `path = "about/team"` → `/about/team/`.
 fn normalize_path(path: &str, file: &SourceFile) -> Result<String> {
     let trimmed = path.trim().trim_matches('/');
-    let bad = trimmed
-        .split('/')
-        .any(|c| c == ".." || c == "." || c.is_empty())
-        && !trimmed.is_empty();
+    let bad = !trimmed.is_empty() && !plain_segments(trimmed);
     if bad || trimmed.contains(['\\', '?', '#', '"', '<', '>']) || trimmed.contains("://") {
         return Err(file
             .error_at(
                 format!("`path = \"{path}\"` is not a plain site path"),
-                file.front_matter_span(&format!("\"{path}\"")),
+                file.value_span("path", path),
             )
             .into());
     }
@@ -447,16 +458,14 @@ fn normalize_alias(alias: &str, file: &SourceFile) -> Result<String> {
     let a = alias.trim();
     let trimmed = a.trim_matches('/');
     let bad = trimmed.is_empty()
-        || trimmed
-            .split('/')
-            .any(|c| c == ".." || c == "." || c.is_empty())
+        || !plain_segments(trimmed)
         || a.contains("://")
         || a.contains(['\\', '?', '#', '"', '<', '>', ' ']);
     if bad {
         return Err(file
             .error_at(
                 format!("alias `{alias}` is not a site path such as `/old/url/`"),
-                file.front_matter_span(&format!("\"{alias}\"")),
+                file.value_span("aliases", alias),
             )
             .into());
     }

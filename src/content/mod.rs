@@ -62,6 +62,83 @@ impl SourceFile {
         frontmatter::locate(&self.text, self.front_matter.clone(), needle)
             .unwrap_or(self.front_matter.start..self.front_matter.start)
     }
+
+    /// The span of the string `value` of front-matter key `key`, as the
+    /// author wrote it: quoted (`"…"` or `'…'`), with TOML's or YAML's
+    /// escapes, or bare (YAML); looked for on the key's line first, then in
+    /// the whole front matter; failing that, the value after the key, or
+    /// the front matter's start.
+    pub fn value_span(&self, key: &str, value: &str) -> std::ops::Range<usize> {
+        let fm = self.front_matter.clone();
+        let text = &self.text[fm.clone()];
+        // The key's line (`key = …`, `key: …`).
+        let line = text
+            .split_inclusive('\n')
+            .scan(0, |at, l| {
+                let start = *at;
+                *at += l.len();
+                Some((start, l))
+            })
+            .find(|(_, l)| {
+                l.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with(['=', ':']))
+            })
+            .map(|(start, l)| fm.start + start..fm.start + start + l.trim_end().len());
+        let written = written_forms(value);
+        let find_in = |r: std::ops::Range<usize>| {
+            written
+                .iter()
+                .find_map(|w| frontmatter::locate(&self.text, r.clone(), w))
+        };
+        if let Some(span) = line.clone().and_then(find_in) {
+            return span;
+        }
+        if let Some(span) = find_in(fm.clone()) {
+            return span;
+        }
+        match line {
+            Some(l) => {
+                let after = self.text[l.clone()]
+                    .find(['=', ':'])
+                    .map_or(l.start, |i| l.start + i + 1);
+                let skip =
+                    self.text[after..l.end].len() - self.text[after..l.end].trim_start().len();
+                after + skip..l.end
+            }
+            None => fm.start..fm.start,
+        }
+    }
+}
+
+/// The ways a string may stand in front matter, most precise first.
+fn written_forms(value: &str) -> Vec<String> {
+    let escaped = |upper: bool| -> String {
+        let mut out = String::new();
+        for c in value.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '"' => out.push_str("\\\""),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_control() && upper => out.push_str(&format!("\\u{:04X}", c as u32)),
+                c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        format!("\"{out}\"")
+    };
+    let mut forms = vec![
+        format!("\"{value}\""),
+        escaped(true),
+        escaped(false),
+        format!("'{value}'"),
+    ];
+    if !value.is_empty() {
+        forms.push(value.to_string());
+    }
+    forms.dedup();
+    forms
 }
 
 /// A content file with its typed front matter.
@@ -434,9 +511,14 @@ fn validate_collections(content: &Content, diags: &mut Diagnostics) {
         let file = &item.parsed.file;
         for name in std::iter::once(&meta.term).chain(&meta.aliases) {
             if name.trim().is_empty() {
+                let key = if name == &meta.term {
+                    "term"
+                } else {
+                    "aliases"
+                };
                 diags.push(file.error_at(
                     "a glossary term or alias is empty",
-                    file.front_matter_span("term"),
+                    file.value_span(key, name),
                 ));
                 continue;
             }
@@ -446,7 +528,14 @@ fn validate_collections(content: &Content, diags: &mut Diagnostics) {
                         "`{name}` is already a term or alias of {}",
                         other.parsed.file.rel.display()
                     ),
-                    file.front_matter_span(&format!("\"{name}\"")),
+                    file.value_span(
+                        if name == &meta.term {
+                            "term"
+                        } else {
+                            "aliases"
+                        },
+                        name,
+                    ),
                 ));
             }
         }
@@ -455,7 +544,7 @@ fn validate_collections(content: &Content, diags: &mut Diagnostics) {
         {
             let mut d = file.error_at(
                 format!("unknown entity `{entity}`: there is no content/entities/{entity}.md"),
-                file.front_matter_span(&format!("\"{entity}\"")),
+                file.value_span("entity", entity),
             );
             if let Some(h) = nearest(entity) {
                 d = d.with_help(h);
@@ -482,7 +571,7 @@ fn validate_collections(content: &Content, diags: &mut Diagnostics) {
                     format!(
                         "unknown related entity `{rel}`: there is no content/entities/{rel}.md"
                     ),
-                    file.front_matter_span(&format!("\"{rel}\"")),
+                    file.value_span("related", rel),
                 );
                 if let Some(h) = nearest(rel) {
                     d = d.with_help(h);

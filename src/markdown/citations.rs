@@ -153,7 +153,7 @@ impl Pass for Citations {
         }
         for d in &state.declared {
             if !state.by_id.contains_key(d.decl.id.as_str()) {
-                let span = cx.doc.file.front_matter_span(&format!("\"{}\"", d.decl.id));
+                let span = cx.doc.file.value_span("id", &d.decl.id);
                 cx.out.diagnostics.push(cx.doc.file.warning_at(
                     format!(
                         "citation `{}` is declared but never cited in the text",
@@ -526,7 +526,7 @@ fn validate_declared<'d>(
             ));
             continue;
         }
-        let span = file.front_matter_span(&id_needle);
+        let span = file.value_span("id", &decl.id);
         if decl.id.trim().is_empty() || decl.id.contains([' ', ';', ',', '[', ']', '@']) {
             cx.out.diagnostics.push(file.error_at(
                 format!(
@@ -545,7 +545,7 @@ fn validate_declared<'d>(
                     "unknown source `{}`: there is no content/sources/{}.md",
                     decl.source, decl.source
                 ),
-                file.front_matter_span(&format!("\"{}\"", decl.source)),
+                file.value_span("source", &decl.source),
             );
             if let Some(h) = hint {
                 d = d.with_help(h);

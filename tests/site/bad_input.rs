@@ -49,3 +49,56 @@ fn impossible_dates_are_errors_at_the_date() {
     assert!(err.contains("content/when.md:3:"), "{err}");
     assert!(err.contains("2024-02 has 29 days"), "{err}");
 }
+
+/// Builds the `citations` fixture with `rel` written as `text`; returns the
+/// messages of the failed build.
+fn fails_with(rel: &str, text: &str) -> String {
+    let site = Fixture::new("citations");
+    site.write(rel, text);
+    site.build(&[]).failed().stderr()
+}
+
+#[test]
+fn encoded_dot_segments_in_paths_and_aliases_are_refused() {
+    for front in [
+        "path = \"%2e%2e/%2e%2e/x\"",
+        "path = \"a/%2E/b\"",
+        "path = \"a%2fb/c\"",
+        "aliases = [\"/%2e%2e/old/\"]",
+    ] {
+        let err = fails_with(
+            "content/where.md",
+            &format!("+++\ntitle = \"Where\"\n{front}\n+++\nText.\n"),
+        );
+        let col = front.find('"').unwrap() + 1;
+        assert!(
+            err.contains(&format!("content/where.md:3:{col}")),
+            "{front}: {err}"
+        );
+    }
+}
+
+#[test]
+fn errors_point_at_values_written_with_escapes() {
+    let err = fails_with(
+        "content/where.md",
+        "+++\ntitle = \"Where\"\npath = \"..\\\\..\\\\x\"\n+++\nText.\n",
+    );
+    assert!(err.contains("content/where.md:3:8"), "{err}");
+    let err = fails_with(
+        "content/where.md",
+        "+++\ntitle = \"Where\"\naliases = [\"/ok/\", \"/a\\u0000b/\"]\n+++\nText.\n",
+    );
+    assert!(err.contains("content/where.md:3:20"), "{err}");
+    assert!(!err.contains("staging"), "{err}");
+    let err = fails_with(
+        "content/where.md",
+        "+++\ntitle = \"Where\"\n\n[[citations]]\nid = \"a b<>\\\"&\"\nsource = \"report\"\npage = 1\n+++\nText.\n",
+    );
+    assert!(err.contains("content/where.md:5:6"), "{err}");
+    let err = fails_with(
+        "content/glossary/empty.md",
+        "+++\nterm = \"EMPTY\"\naliases = [\"E\", \"\"]\n+++\nA term.\n",
+    );
+    assert!(err.contains("content/glossary/empty.md:3:17"), "{err}");
+}
