@@ -301,10 +301,10 @@ fn load_with(
             .strip_prefix(&content_dir)
             .expect("walk stays below content/")
             .to_path_buf();
-        if rel.extension().is_some_and(|e| e == "md") {
+        if is_markdown(&rel) {
             let top = rel.components().next().and_then(|c| c.as_os_str().to_str());
             let depth = rel.components().count();
-            let is_index = rel.file_name().is_some_and(|n| n == "_index.md");
+            let is_index = rel.file_stem().is_some_and(|n| n == "_index");
             let kind = match top {
                 Some(t) if depth >= 2 && COLLECTIONS.contains(&t) => {
                     let i = COLLECTIONS.iter().position(|c| *c == t).unwrap_or(0);
@@ -405,6 +405,14 @@ enum Loaded {
     Source(Item<SourceMeta>),
     Text(Text),
     Intro(usize, Parsed<PageMeta>),
+}
+
+/// A Markdown file: `.md` or `.markdown`, in any case (`UPPER.MD` is a
+/// page, never an asset published with its front matter).
+fn is_markdown(rel: &Path) -> bool {
+    rel.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 /// `sources/<id>.txt`: the text of a source, not an asset (it is never

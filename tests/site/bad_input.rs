@@ -102,3 +102,21 @@ fn errors_point_at_values_written_with_escapes() {
     );
     assert!(err.contains("content/glossary/empty.md:3:17"), "{err}");
 }
+
+#[test]
+fn markdown_files_in_any_case_or_long_extension_are_pages_never_assets() {
+    let site = Fixture::new("citations");
+    site.write(
+        "content/UPPER.MD",
+        "+++\ntitle = \"Upper\"\n+++\nShouted.\n",
+    );
+    site.write(
+        "content/long.markdown",
+        "+++\ntitle = \"Long\"\n+++\nSpelled out.\n",
+    );
+    site.build(&[]).ok();
+    assert!(site.read("upper/index.html").contains("Shouted."));
+    assert!(site.read("long/index.html").contains("Spelled out."));
+    assert!(!site.exists("UPPER.MD"));
+    assert!(!site.exists("long.markdown"));
+}
