@@ -23,6 +23,9 @@ pub struct EntityIndex {
     pub entities: Vec<(String, String, String)>,
     /// Lower-cased id, title or alias → the entities it names.
     names: BTreeMap<String, BTreeSet<usize>>,
+    /// Lower-cased id → the entity: an id names its entity even where it is
+    /// another entity's title or alias too.
+    ids: std::collections::HashMap<String, usize>,
     /// Titles and aliases for `autolink_entities`, when it is on.
     pub autolink: Option<TermMatcher>,
 }
@@ -51,12 +54,18 @@ impl EntityIndex {
                 .collect();
             TermMatcher::new(infos, spellings)
         });
+        let ids = entities
+            .iter()
+            .enumerate()
+            .map(|(i, (id, ..))| (id.to_lowercase(), i))
+            .collect();
         Self {
             entities: entities
                 .into_iter()
                 .map(|(id, title, _, url)| (id, title, url))
                 .collect(),
             names,
+            ids,
             autolink,
         }
     }
@@ -64,7 +73,11 @@ impl EntityIndex {
     /// The entity a name stands for, or the closest names when there is none
     /// or more than one.
     pub fn resolve(&self, name: &str) -> Result<usize, Resolve> {
-        match self.names.get(&name.trim().to_lowercase()) {
+        let key = name.trim().to_lowercase();
+        if let Some(&i) = self.ids.get(&key) {
+            return Ok(i);
+        }
+        match self.names.get(&key) {
             Some(set) if set.len() == 1 => Ok(*set.iter().next().unwrap_or(&0)),
             Some(set) => Err(Resolve::Ambiguous(
                 set.iter().map(|&i| self.entities[i].0.clone()).collect(),
@@ -143,6 +156,17 @@ impl Pass for Entities {
                         }
                         inner.push((e, r));
                     }
+                    let shown = super::plain_text(&inner);
+                    let has_image = inner
+                        .iter()
+                        .any(|(e, _)| matches!(e, Event::Start(Tag::Image { .. })));
+                    if shown.trim().is_empty() && !has_image {
+                        cx.error(
+                            format!("the link to entity `{dest_url}` has no text: write [[{dest_url}]], or text after the |"),
+                            &range,
+                        );
+                        continue;
+                    }
                     match cx.lib.entities.resolve(&dest_url) {
                         Ok(i) => {
                             let (_, title, url) = &cx.lib.entities.entities[i];
@@ -150,7 +174,7 @@ impl Pass for Entities {
                             cx.out.mentions.push(Mention {
                                 entity: i,
                                 offset: range.start,
-                                text: super::plain_text(&inner),
+                                text: shown,
                                 excerpt: String::new(),
                             });
                             out.push((link_start(url, title), range.clone()));

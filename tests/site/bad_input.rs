@@ -120,3 +120,34 @@ fn markdown_files_in_any_case_or_long_extension_are_pages_never_assets() {
     assert!(!site.exists("UPPER.MD"));
     assert!(!site.exists("long.markdown"));
 }
+
+#[test]
+fn an_entity_link_without_text_is_an_error() {
+    let site = Fixture::new("entities");
+    site.write(
+        "content/empty.md",
+        "+++\ntitle = \"Empty\"\n+++\nA link [[i-Soon|]] with nothing to show.\n",
+    );
+    let err = site.build(&[]).failed().stderr();
+    assert!(err.contains("content/empty.md:4:8"), "{err}");
+    assert!(err.contains("has no text"), "{err}");
+}
+
+#[test]
+fn an_entity_id_wins_over_another_entitys_alias() {
+    let site = Fixture::new("entities");
+    // `cnnvd` is also an alias of this entity: [[cnnvd]] still means the id.
+    site.write(
+        "content/entities/handbook.md",
+        "+++\ntitle = \"Handbook\"\nkind = \"document\"\naliases = [\"cnnvd\"]\n+++\nA handbook.\n",
+    );
+    site.write(
+        "content/ids.md",
+        "+++\ntitle = \"Ids\"\n+++\nThe [[cnnvd]] and the [[Handbook]].\n",
+    );
+    site.build(&[]).ok();
+    let page = site.html("ids/index.html");
+    let links = page.attrs(".content a[href*='/entities/']", "href");
+    assert!(links[0].ends_with("/entities/cnnvd/"), "{links:?}");
+    assert!(links[1].ends_with("/entities/handbook/"), "{links:?}");
+}
