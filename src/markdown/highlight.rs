@@ -154,7 +154,18 @@ impl Pass for Highlight {
             let highlighted = if self.enabled && !lang.is_empty() {
                 match self.highlighter.highlight(&code, &lang) {
                     Ok(html) => Some(html),
-                    Err(Fallback::UnknownLanguage) => None,
+                    Err(Fallback::UnknownLanguage)
+                        if PLAIN.contains(&lang.to_lowercase().as_str()) =>
+                    {
+                        None
+                    }
+                    Err(Fallback::UnknownLanguage) => {
+                        cx.warn(
+                            format!("code block shown without highlighting: no syntax is known for the language `{lang}`"),
+                            &range,
+                        );
+                        None
+                    }
                     Err(why) => {
                         let reason = match why {
                             Fallback::TooLarge => {
@@ -193,6 +204,10 @@ impl Pass for Highlight {
     }
 }
 
+/// Fence languages that mean plain text: shown as they are, without a
+/// warning.
+const PLAIN: [&str; 6] = ["text", "txt", "plain", "plaintext", "none", "output"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,7 +235,15 @@ mod tests {
             "{}",
             r.html
         );
-        assert!(r.diagnostics.is_empty());
+        // With a warning that names the language, as README says.
+        assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+        assert!(!r.diagnostics[0].is_error());
+        assert!(r.diagnostics[0].render().contains("`klingon`"));
+        // Plain text is not an unknown language.
+        for plain in ["text", "txt", "Plain"] {
+            let r = render(&format!("```{plain}\nsome output\n```\n"));
+            assert!(r.diagnostics.is_empty(), "{plain}: {:?}", r.diagnostics);
+        }
     }
 
     #[test]
