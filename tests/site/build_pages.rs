@@ -174,6 +174,12 @@ fn code_is_highlighted_with_classes_only() {
     let stderr = run.stderr();
     assert!(stderr.contains("content/code.md:16"), "{stderr}");
     assert!(stderr.contains("without highlighting"), "{stderr}");
+    // So did the unknown language.
+    assert!(stderr.contains("content/code.md:10:1"), "{stderr}");
+    assert!(
+        stderr.contains("no syntax is known for the language `no-such-language`"),
+        "{stderr}"
+    );
     assert!(
         page.csp_violations().is_empty(),
         "{:?}",
