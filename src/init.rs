@@ -60,7 +60,7 @@ title = "An example report"
 short = "Example report"
 publisher = "Example publisher"
 date = 2024-01-01
-url = "https://example.org/report"
+url = "https://example.com/report"
 pages = 10
 +++
 A short summary of the source.

@@ -27,6 +27,16 @@ fn init_then_build() {
         "the built-in theme's assets are copied"
     );
 
+    // What init writes passes `check` too.
+    let check = bin().args(["check", "--root"]).arg(&dir).output().unwrap();
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(String::from_utf8_lossy(&check.stdout).contains(": 0 errors"));
+
     // A second init into the same, now non-empty, folder is refused.
     let again = bin().arg("init").arg(&dir).output().unwrap();
     assert_eq!(again.status.code(), Some(1));
