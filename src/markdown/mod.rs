@@ -4,27 +4,29 @@
 //! pulldown-cmark parses the body once into events with their byte ranges;
 //! then each feature is its own [`Pass`] over that event list, in this order:
 //!
-//! 0. [`links`] — records the links the author wrote (not rewritten), so
+//! 0. [`controls`] — raw NUL and other control characters become U+FFFD,
+//!    with a warning, before any other pass sees them.
+//! 1. [`links`] — records the links the author wrote (not rewritten), so
 //!    the build can check the internal ones.
-//! 1. [`highlight`] — code blocks become HTML (fenced ones highlighted by
+//! 2. [`highlight`] — code blocks become HTML (fenced ones highlighted by
 //!    syntect into classes, with a time and size budget so no block can hang
 //!    a build); from here on, no pass sees code-block text.
-//! 2. [`citations`] — `[@id]`, `[@source, p. 4]`, `[@a; @b]` become numbered
+//! 3. [`citations`] — `[@id]`, `[@source, p. 4]`, `[@a; @b]` become numbered
 //!    markers; the page's `[[citations]]` are validated (their quotes against
 //!    the source's text, where it has one: [`crate::source_text`]) and
 //!    resolved into the reference list.
-//! 3. [`quotes`] — phrases of four or more words in quotation marks are
+//! 4. [`quotes`] — phrases of four or more words in quotation marks are
 //!    checked against the text of the source their next citation names
 //!    (as the citations pass checks each front-matter `quote`).
-//! 4. [`footnotes`] — GFM footnotes become numbered markers with previews
+//! 5. [`footnotes`] — GFM footnotes become numbered markers with previews
 //!    and a notes list at the end, with ids from their labels.
-//! 5. [`entities`] — `[[name]]` and `[[name|text]]` link to entity pages
+//! 6. [`entities`] — `[[name]]` and `[[name|text]]` link to entity pages
 //!    (and, if configured, first plain mentions); each link is a mention.
-//! 6. [`glossary`] — the first occurrence of each glossary term links to its
+//! 7. [`glossary`] — the first occurrence of each glossary term links to its
 //!    entry, with the expansion as a tooltip (one automaton for all terms).
-//! 7. [`headings`] — a unique id for every heading (`{#id}` wins, duplicates
+//! 8. [`headings`] — a unique id for every heading (`{#id}` wins, duplicates
 //!    get `-1`, `-2`), a visible self-link, and the table of contents.
-//! 8. [`blocks`] — stable ids for paragraphs, list items, tables and quotes,
+//! 9. [`blocks`] — stable ids for paragraphs, list items, tables and quotes,
 //!    from their first words; tables aligned by class, not `style=`.
 //!
 //! A pass only reads and rewrites events and writes its findings into the
@@ -33,6 +35,7 @@
 
 pub mod blocks;
 pub mod citations;
+pub mod controls;
 pub mod entities;
 pub mod footnotes;
 pub mod glossary;
@@ -335,6 +338,7 @@ impl Rendered {
 pub struct Markdown {
     options: Options,
     library: Library,
+    controls: controls::Controls,
     highlight: highlight::Highlight,
     citations: citations::Citations,
     quotes: quotes::Quotes,
@@ -360,6 +364,7 @@ impl Markdown {
         Self {
             options,
             library,
+            controls: controls::Controls,
             highlight: highlight::Highlight::new(highlighter, config.highlight_code),
             citations: citations::Citations,
             quotes: quotes::Quotes,
@@ -373,8 +378,9 @@ impl Markdown {
     }
 
     /// The passes, in the order they run.
-    fn passes(&self) -> [&dyn Pass; 9] {
+    fn passes(&self) -> [&dyn Pass; 10] {
         [
+            &self.controls,
             &self.links,
             &self.highlight,
             &self.citations,

@@ -151,3 +151,31 @@ fn an_entity_id_wins_over_another_entitys_alias() {
     assert!(links[0].ends_with("/entities/cnnvd/"), "{links:?}");
     assert!(links[1].ends_with("/entities/handbook/"), "{links:?}");
 }
+
+#[test]
+fn control_characters_are_replaced_with_a_warning() {
+    let site = Fixture::new("citations");
+    site.write(
+        "content/raw.md",
+        "+++\ntitle = \"Raw\"\n+++\nA NUL\u{0} and an escape\u{1b}[31m in the text.\n",
+    );
+    let run = site.build(&[]).ok();
+    let err = run.stderr();
+    assert!(err.contains("content/raw.md:4:6"), "{err}");
+    assert!(err.contains("2 control characters"), "{err}");
+    let html = site.read("raw/index.html");
+    assert!(!html.contains('\u{0}') && !html.contains('\u{1b}'));
+    assert!(
+        html.contains("NUL\u{FFFD} and an escape\u{FFFD}[31m"),
+        "{html}"
+    );
+    // `check` reports it too.
+    let out = crate::common::bin()
+        .args(["check", "--root"])
+        .arg(&site.root)
+        .output()
+        .unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("2 control characters"), "{said}");
+}
