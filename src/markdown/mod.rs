@@ -6,27 +6,29 @@
 //!
 //! 0. [`controls`] — raw NUL and other control characters become U+FFFD,
 //!    with a warning, before any other pass sees them.
-//! 1. [`links`] — records the links the author wrote (not rewritten), so
+//! 1. [`raw_html`] — raw HTML may not hold a `<script>`, an event-handler
+//!    attribute or a `javascript:` URL, nor may a link target (errors).
+//! 2. [`links`] — records the links the author wrote (not rewritten), so
 //!    the build can check the internal ones.
-//! 2. [`highlight`] — code blocks become HTML (fenced ones highlighted by
+//! 3. [`highlight`] — code blocks become HTML (fenced ones highlighted by
 //!    syntect into classes, with a time and size budget so no block can hang
 //!    a build); from here on, no pass sees code-block text.
-//! 3. [`citations`] — `[@id]`, `[@source, p. 4]`, `[@a; @b]` become numbered
+//! 4. [`citations`] — `[@id]`, `[@source, p. 4]`, `[@a; @b]` become numbered
 //!    markers; the page's `[[citations]]` are validated (their quotes against
 //!    the source's text, where it has one: [`crate::source_text`]) and
 //!    resolved into the reference list.
-//! 4. [`quotes`] — phrases of four or more words in quotation marks are
+//! 5. [`quotes`] — phrases of four or more words in quotation marks are
 //!    checked against the text of the source their next citation names
 //!    (as the citations pass checks each front-matter `quote`).
-//! 5. [`footnotes`] — GFM footnotes become numbered markers with previews
+//! 6. [`footnotes`] — GFM footnotes become numbered markers with previews
 //!    and a notes list at the end, with ids from their labels.
-//! 6. [`entities`] — `[[name]]` and `[[name|text]]` link to entity pages
+//! 7. [`entities`] — `[[name]]` and `[[name|text]]` link to entity pages
 //!    (and, if configured, first plain mentions); each link is a mention.
-//! 7. [`glossary`] — the first occurrence of each glossary term links to its
+//! 8. [`glossary`] — the first occurrence of each glossary term links to its
 //!    entry, with the expansion as a tooltip (one automaton for all terms).
-//! 8. [`headings`] — a unique id for every heading (`{#id}` wins, duplicates
+//! 9. [`headings`] — a unique id for every heading (`{#id}` wins, duplicates
 //!    get `-1`, `-2`), a visible self-link, and the table of contents.
-//! 9. [`blocks`] — stable ids for paragraphs, list items, tables and quotes,
+//! 10. [`blocks`] — stable ids for paragraphs, list items, tables and quotes,
 //!    from their first words; tables aligned by class, not `style=`.
 //!
 //! A pass only reads and rewrites events and writes its findings into the
@@ -43,6 +45,7 @@ pub mod headings;
 pub mod highlight;
 pub mod links;
 pub mod quotes;
+pub mod raw_html;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -339,6 +342,7 @@ pub struct Markdown {
     options: Options,
     library: Library,
     controls: controls::Controls,
+    raw_html: raw_html::RawHtml,
     highlight: highlight::Highlight,
     citations: citations::Citations,
     quotes: quotes::Quotes,
@@ -365,6 +369,7 @@ impl Markdown {
             options,
             library,
             controls: controls::Controls,
+            raw_html: raw_html::RawHtml,
             highlight: highlight::Highlight::new(highlighter, config.highlight_code),
             citations: citations::Citations,
             quotes: quotes::Quotes,
@@ -378,9 +383,10 @@ impl Markdown {
     }
 
     /// The passes, in the order they run.
-    fn passes(&self) -> [&dyn Pass; 10] {
+    fn passes(&self) -> [&dyn Pass; 11] {
         [
             &self.controls,
+            &self.raw_html,
             &self.links,
             &self.highlight,
             &self.citations,

@@ -179,3 +179,18 @@ fn control_characters_are_replaced_with_a_warning() {
         String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("2 control characters"), "{said}");
 }
+
+#[test]
+fn scripts_event_handlers_and_script_urls_in_content_are_errors() {
+    let err = fails_with(
+        "content/raw.md",
+        "+++\ntitle = \"Raw\"\n+++\nFine <abbr title=\"x\">HTML</abbr> stays.\n\n<script>alert(1)</script>\n\nAn <img src=\"/a.png\" alt=\"a\" onerror=\"alert(1)\"> image.\n\nA [link](javascript:alert(1)).\n",
+    );
+    assert!(err.contains("content/raw.md:6:1"), "{err}");
+    assert!(err.contains("`<script>`"), "{err}");
+    assert!(err.contains("content/raw.md:8:4"), "{err}");
+    assert!(err.contains("`onerror=`"), "{err}");
+    assert!(err.contains("content/raw.md:10:3"), "{err}");
+    assert!(err.contains("`javascript:` link"), "{err}");
+    assert!(err.contains("3 errors"), "{err}");
+}
