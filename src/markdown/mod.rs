@@ -29,7 +29,7 @@
 //! 9. [`headings`] — a unique id for every heading (`{#id}` wins, duplicates
 //!    get `-1`, `-2`), a visible self-link, and the table of contents.
 //! 10. [`blocks`] — stable ids for paragraphs, list items, tables and quotes,
-//!    from their first words; tables aligned by class, not `style=`.
+//!     from their first words; tables aligned by class, not `style=`.
 //!
 //! A pass only reads and rewrites events and writes its findings into the
 //! [`PassContext`]; it never renders HTML for the whole page, so a new feature

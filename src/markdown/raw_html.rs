@@ -217,7 +217,6 @@ fn attributes(rest: &str) -> Vec<(&str, Option<&str>)> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::markdown::test_util::render;
 
     fn errors(body: &str) -> Vec<String> {
