@@ -239,6 +239,60 @@ pub fn redirect_page(target: &str, lang: &str) -> String {
     )
 }
 
+/// Removes the staging and old-output folders that builds killed midway
+/// left beside `out_dir` (`.{name}.sourcebrief-staging-<pid>`,
+/// `.{name}.sourcebrief-old-<pid>`): only those of processes that no longer
+/// run, and only folders that carry the output marker. A build killed
+/// between its two renames leaves no `out_dir` but the old output: that is
+/// put back first. Where it cannot be told whether a process runs (no
+/// `/proc`), nothing is removed.
+fn clean_up_after_dead_builds(parent: &Path, name: &str, out_dir: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let staging = format!(".{name}.sourcebrief-staging-");
+    let old = format!(".{name}.sourcebrief-old-");
+    let mut dead: Vec<(bool, u32, PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let file = e.file_name().to_string_lossy().to_string();
+            let (is_old, pid) = match (file.strip_prefix(&staging), file.strip_prefix(&old)) {
+                (Some(p), _) => (false, p.parse::<u32>().ok()?),
+                (_, Some(p)) => (true, p.parse::<u32>().ok()?),
+                _ => return None,
+            };
+            let path = e.path();
+            let ours = path.join(MARKER).is_file();
+            let running = Path::new(&format!("/proc/{pid}")).exists();
+            (ours && !running && pid != std::process::id()).then_some((is_old, pid, path))
+        })
+        .collect();
+    // The newest old output goes back where it was, if nothing is there.
+    dead.sort_by_key(|(is_old, pid, _)| (*is_old, std::cmp::Reverse(*pid)));
+    if !out_dir.exists()
+        && let Some(i) = dead.iter().position(|(is_old, ..)| *is_old)
+    {
+        let (_, _, path) = dead.remove(i);
+        if std::fs::rename(&path, out_dir).is_ok() {
+            eprintln!(
+                "note: put back the previous output from {} (a build was killed midway)",
+                path.display()
+            );
+        }
+    }
+    for (_, _, path) in dead {
+        if std::fs::remove_dir_all(&path).is_ok() {
+            eprintln!(
+                "note: removed {}, left by a build that was killed",
+                path.display()
+            );
+        }
+    }
+}
+
 /// Writes `files` and copies `copies` into a staging folder, then swaps it in
 /// for `out_dir`. Later entries win over earlier ones with the same path.
 pub fn write_atomically(out_dir: &Path, copies: &[CopyFile], files: &[OutputFile]) -> Result<()> {
@@ -256,6 +310,7 @@ pub fn write_atomically(out_dir: &Path, copies: &[CopyFile], files: &[OutputFile
         std::process::id()
     ));
     let old = parent.join(format!(".{name}.sourcebrief-old-{}", std::process::id()));
+    clean_up_after_dead_builds(parent, &name, out_dir);
 
     let result = (|| -> Result<()> {
         if staging.exists() {

@@ -135,3 +135,49 @@ fn output_is_byte_identical_across_builds_and_thread_counts() {
         }
     }
 }
+
+#[test]
+fn folders_left_by_killed_builds_are_removed() {
+    let site = Fixture::new("atomic");
+    let parent = site.out.parent().unwrap().to_path_buf();
+    // Above any pid_max: no such process can run.
+    let dead = 4_194_999u32;
+    let marked = |name: &str| {
+        let dir = parent.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(".sourcebrief-output"), "").unwrap();
+        std::fs::write(dir.join("big.bin"), vec![0u8; 1024]).unwrap();
+        dir
+    };
+    // Killed between its renames: no output, but the old one.
+    let old = marked(&format!(".public.sourcebrief-old-{dead}"));
+    std::fs::write(old.join("index.html"), "previous").unwrap();
+    let staging = marked(&format!(".public.sourcebrief-staging-{dead}"));
+    let older = marked(&format!(".public.sourcebrief-staging-{}", dead + 1));
+    // A live process's folder, and one without the marker, are left alone.
+    let live = marked(&format!(
+        ".public.sourcebrief-staging-{}",
+        std::process::id()
+    ));
+    let foreign = parent.join(format!(".public.sourcebrief-staging-{}", dead + 2));
+    std::fs::create_dir_all(&foreign).unwrap();
+
+    let run = site.build(&[]).ok();
+    assert!(!staging.exists() && !older.exists() && !old.exists());
+    assert!(live.exists(), "a running build's folder is kept");
+    assert!(
+        foreign.exists(),
+        "a folder sourcebrief did not make is kept"
+    );
+    assert!(
+        run.stderr().contains("left by a build that was killed"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr().contains("put back the previous output"),
+        "{}",
+        run.stderr()
+    );
+    assert!(site.read("page/index.html").contains("Good."));
+}
