@@ -140,6 +140,7 @@ pub fn render(options: &BuildOptions) -> Result<Rendition> {
     // Links written in Markdown must lead somewhere on the site.
     let mut link_errors = crate::anchors::check_site_links(&site, &docs, &anchors);
     sort_diagnostics(&mut link_errors);
+    diags.extend(too_many_files(files.len() + copies.len()));
     let mut warnings = diags.finish()?;
     sort_diagnostics(&mut warnings);
     Ok(Rendition {
@@ -149,6 +150,19 @@ pub fn render(options: &BuildOptions) -> Result<Rendition> {
         anchors,
         link_errors,
         warnings,
+    })
+}
+
+/// The most files Netlify takes in one deploy folder.
+pub const NETLIFY_MAX_FILES: usize = 54_000;
+
+/// A warning when the output has more files than Netlify deploys.
+fn too_many_files(n: usize) -> Option<Diagnostic> {
+    (n > NETLIFY_MAX_FILES).then(|| {
+        Diagnostic::warning(format!(
+            "the site has {n} files, more than the {NETLIFY_MAX_FILES} Netlify takes in one deploy"
+        ))
+        .with_help("deploy it elsewhere, or split it into sites")
     })
 }
 
@@ -289,5 +303,20 @@ fn disk_copy(root: &Path, base: &Path, abs: PathBuf) -> CopyFile {
         to: abs.strip_prefix(base).unwrap_or(&abs).to_path_buf(),
         shown: abs.strip_prefix(root).unwrap_or(&abs).to_path_buf(),
         from: theme::Origin::Disk(abs),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn more_files_than_netlify_takes_is_a_warning() {
+        assert!(super::too_many_files(54_000).is_none());
+        let w = super::too_many_files(54_001).unwrap();
+        assert!(!w.is_error());
+        assert!(
+            w.render().contains("54001 files, more than the 54000"),
+            "{}",
+            w.render()
+        );
     }
 }
