@@ -121,11 +121,12 @@ pub fn render(options: &BuildOptions) -> Result<Rendition> {
             bytes: css.into_bytes(),
         });
     }
-    let copies = copies(&site, &mut diags)?;
+    let mut copies = copies(&site, &mut diags)?;
     let assets = asset_hashes(&copies, &generated)?;
     let mut files = render::render_templates(&site, &bodies, &templates, &assets)?;
     files.extend(generated);
     files.extend(output::site_files(&site));
+    crate::collisions::check(&site, &mut files, &mut copies, &mut diags)?;
     let docs = bodies.documents(&site);
     let anchors = AnchorIndex::new(
         &site,

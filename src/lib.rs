@@ -15,6 +15,7 @@
 pub mod anchors;
 pub mod build;
 pub mod check;
+pub mod collisions;
 pub mod config;
 pub mod content;
 pub mod error;

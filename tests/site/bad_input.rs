@@ -194,3 +194,67 @@ fn scripts_event_handlers_and_script_urls_in_content_are_errors() {
     assert!(err.contains("`javascript:` link"), "{err}");
     assert!(err.contains("3 errors"), "{err}");
 }
+
+/// Builds the `aliases` fixture (page `report/`, aliases `/old/report/` and
+/// `/2024/report.html`) with `files` added.
+fn aliases_with(files: &[(&str, &str)]) -> (Fixture, crate::common::Run) {
+    let site = Fixture::new("aliases");
+    for (rel, text) in files {
+        site.write(rel, text);
+    }
+    let run = site.build(&[]);
+    (site, run)
+}
+
+#[test]
+fn static_files_where_the_build_writes_are_errors_naming_both() {
+    for (file, other) in [
+        ("static/sitemap.xml", "the sitemap"),
+        ("static/404.html", "the 404 page"),
+        ("static/report/index.html", "the page content/report.md"),
+        (
+            "static/old/report/index.html",
+            "the alias `/old/report/` (of /report/)",
+        ),
+        ("static/atom.xml", "the site's feed"),
+    ] {
+        let (_site, run) = aliases_with(&[(file, "mine")]);
+        let err = run.failed().stderr();
+        assert!(
+            err.contains(&format!("{file} and {other} both want the output file")),
+            "{file}: {err}"
+        );
+    }
+    // A page at the feed's path.
+    let (_site, run) = aliases_with(&[(
+        "content/feed.md",
+        "+++\ntitle = \"Feed\"\npath = \"/atom.xml\"\n+++\nNot a feed.\n",
+    )]);
+    let err = run.failed().stderr();
+    assert!(
+        err.contains("the site's feed and the page content/feed.md both write atom.xml"),
+        "{err}"
+    );
+    // A file where a page needs a folder.
+    let (_site, run) = aliases_with(&[("static/old", "a file")]);
+    let err = run.failed().stderr();
+    assert!(
+        err.contains("static/old writes the file old, where the alias `/old/report/`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_sites_own_redirects_are_merged_with_the_aliases() {
+    let (site, run) = aliases_with(&[("static/_redirects", "/from /to 301")]);
+    let run = run.ok();
+    assert!(
+        run.stderr()
+            .contains("static/_redirects and the redirects of the aliases are merged"),
+        "{}",
+        run.stderr()
+    );
+    let redirects = site.read("_redirects");
+    assert!(redirects.starts_with("/from /to 301\n"), "{redirects}");
+    assert!(redirects.contains("/old/report/"), "{redirects}");
+}
