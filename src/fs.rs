@@ -31,12 +31,12 @@ pub fn checked_walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Pat
     };
     let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
     let mut files = Vec::new();
-    let walker = WalkDir::new(dir)
+    let mut walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_some_and(is_ignored_name));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -62,6 +62,10 @@ pub fn checked_walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Pat
                     )
                     .in_file(shown(entry.path())),
                 );
+                // Refused by where it points, before anything below it is read.
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
                 continue;
             }
         }

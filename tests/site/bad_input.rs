@@ -258,3 +258,24 @@ fn a_sites_own_redirects_are_merged_with_the_aliases() {
     assert!(redirects.starts_with("/from /to 301\n"), "{redirects}");
     assert!(redirects.contains("/old/report/"), "{redirects}");
 }
+
+#[test]
+fn a_folder_link_out_of_the_project_is_refused_without_reading_it() {
+    for (dir, target) in [("static", "/usr"), ("templates", "/etc")] {
+        let site = Fixture::new("citations");
+        std::fs::create_dir_all(site.root.join(dir)).unwrap();
+        let link = format!("{dir}/{}", target.trim_start_matches('/'));
+        std::os::unix::fs::symlink(target, site.root.join(&link)).unwrap();
+        let err = site.build(&[]).failed().stderr();
+        // One message for the link, nothing about what lies below it.
+        assert_eq!(
+            err.matches("symbolic link points outside the project")
+                .count(),
+            1,
+            "{err}"
+        );
+        assert!(err.contains(&format!("--> {link}\n")), "{err}");
+        assert!(!err.contains(&format!("{link}/")), "{err}");
+        assert!(err.contains("1 error"), "{err}");
+    }
+}
