@@ -12,14 +12,13 @@
 //! rather than pulldown-cmark's `style=` attributes, which the site's
 //! Content-Security-Policy forbids.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{Alignment, CowStr, Event, Tag, TagEnd};
 use serde::Serialize;
 
 use super::headings::RESERVED;
-use super::{Pass, PassContext, Spanned};
+use super::{Pass, PassContext, Spanned, UniqueIds};
 use crate::text::{escape_html, slugify};
 
 /// How many words of a block make its id.
@@ -45,8 +44,12 @@ impl Pass for Blocks {
 
     fn run<'a>(&self, events: Vec<Spanned<'a>>, cx: &mut PassContext<'_>) -> Vec<Spanned<'a>> {
         let body = cx.doc.file.body();
-        let mut used: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
-        used.extend(cx.out.headings.iter().map(|h| h.id.clone()));
+        let mut used = UniqueIds::new(
+            RESERVED
+                .iter()
+                .map(|s| s.to_string())
+                .chain(cx.out.headings.iter().map(|h| h.id.clone())),
+        );
         // Explicit ids first, so generated ones never take them.
         let explicit: Vec<Option<String>> = events
             .iter()
@@ -205,21 +208,14 @@ fn strip_explicit(out: &mut [Spanned<'_>], id: &str) {
 }
 
 /// `<prefix>-<first words>`, or with `-2`, `-3`, … if taken; marks it used.
-fn unique(used: &mut HashSet<String>, prefix: &str, raw: &str) -> String {
+fn unique(used: &mut UniqueIds, prefix: &str, raw: &str) -> String {
     let words = first_words(raw);
     let base = if words.is_empty() {
         prefix.to_string()
     } else {
         format!("{prefix}-{words}")
     };
-    let mut id = base.clone();
-    let mut n = 1;
-    while used.contains(&id) {
-        n += 1;
-        id = format!("{base}-{n}");
-    }
-    used.insert(id.clone());
-    id
+    used.take(&base, 2)
 }
 
 /// The slug of the first words of a block's Markdown source, without

@@ -5,11 +5,9 @@
 //! one; a generated id already in use gets `-1`, `-2`, …. Each heading ends
 //! with a visible `#` link to itself.
 
-use std::collections::HashSet;
-
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::{Heading, Pass, PassContext, Spanned, TocEntry, plain_text};
+use super::{Heading, Pass, PassContext, Spanned, TocEntry, UniqueIds, plain_text};
 use crate::text::{escape_html, slugify};
 
 pub struct Headings;
@@ -24,7 +22,7 @@ impl Pass for Headings {
 
     fn run<'a>(&self, events: Vec<Spanned<'a>>, cx: &mut PassContext<'_>) -> Vec<Spanned<'a>> {
         // Ids the theme gives to the lists under the article.
-        let mut used: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+        let mut used = UniqueIds::new(RESERVED.iter().map(|s| s.to_string()));
         for (e, range) in &events {
             if let Event::Start(Tag::Heading { id: Some(id), .. }) = e
                 && !used.insert(id.to_string())
@@ -60,7 +58,10 @@ impl Pass for Headings {
             let title = plain_text(&inner).trim().to_string();
             let id = match id {
                 Some(id) => id.to_string(),
-                None => unique(&mut used, &slugify(&title)),
+                None => {
+                    let base = slugify(&title);
+                    used.take(if base.is_empty() { "section" } else { &base }, 1)
+                }
             };
             let mut open = format!("<{level} id=\"{}\"", escape_html(&id));
             if !classes.is_empty() {
@@ -95,19 +96,6 @@ impl Pass for Headings {
         cx.out.toc = nest(flat);
         out
     }
-}
-
-/// `base`, or `base-1`, `base-2`, … whichever is free; marks it used.
-fn unique(used: &mut HashSet<String>, base: &str) -> String {
-    let base = if base.is_empty() { "section" } else { base };
-    let mut id = base.to_string();
-    let mut n = 0;
-    while used.contains(&id) {
-        n += 1;
-        id = format!("{base}-{n}");
-    }
-    used.insert(id.clone());
-    id
 }
 
 /// Builds the nested table of contents from headings in document order.

@@ -281,6 +281,45 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The ids of one HTML page taken so far, and, per base, the suffix to try
+/// next: the nth id with one base costs one look-up, not n (ids only ever
+/// get taken, so every smaller suffix is still taken).
+#[derive(Default)]
+pub(crate) struct UniqueIds {
+    used: std::collections::HashSet<String>,
+    next: std::collections::HashMap<String, u32>,
+}
+
+impl UniqueIds {
+    pub(crate) fn new(taken: impl IntoIterator<Item = String>) -> Self {
+        Self {
+            used: taken.into_iter().collect(),
+            next: Default::default(),
+        }
+    }
+
+    /// Takes `id` as it is; false when it was taken already.
+    pub(crate) fn insert(&mut self, id: String) -> bool {
+        self.used.insert(id)
+    }
+
+    /// `base` if free, else the first of `base-<first>`, `base-<first+1>`, …
+    /// that is; takes it.
+    pub(crate) fn take(&mut self, base: &str, first: u32) -> String {
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let n = self.next.entry(base.to_string()).or_insert(first);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+}
+
 /// The blocks of a body, ordered to find the innermost one (paragraph,
 /// item, table, quote) that holds a byte offset in about log n steps: by
 /// start, the longer of two blocks that start together first. Blocks nest,
@@ -417,6 +456,15 @@ impl Markdown {
             lib: &self.library,
             out: Rendered::default(),
         };
+        // Past a depth no text needs, nesting is refused before any pass
+        // runs (the work of some grows with depth times length).
+        if let Some(range) = too_deep(&events) {
+            cx.error(
+                format!("quotes and lists nest more than {MAX_NESTING} deep here; flatten them"),
+                &range,
+            );
+            return cx.out;
+        }
         for pass in self.passes() {
             events = pass.run(events, &mut cx);
         }
@@ -450,6 +498,29 @@ impl Markdown {
     }
 }
 
+/// How deep block quotes and lists may nest in a body.
+pub const MAX_NESTING: usize = 50;
+
+/// Where quotes and lists first nest deeper than [`MAX_NESTING`].
+fn too_deep(events: &[Spanned<'_>]) -> Option<Range<usize>> {
+    let mut depth = 0usize;
+    for (e, r) in events {
+        match e {
+            Event::Start(pulldown_cmark::Tag::BlockQuote(_) | pulldown_cmark::Tag::List(_)) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(r.start..r.start + 1);
+                }
+            }
+            Event::End(pulldown_cmark::TagEnd::BlockQuote(_) | pulldown_cmark::TagEnd::List(_)) => {
+                depth = depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn count_words(events: &[Spanned<'_>]) -> usize {
     events
         .iter()
@@ -471,6 +542,28 @@ pub fn plain_text(events: &[Spanned<'_>]) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod unique_ids_tests {
+    use super::UniqueIds;
+
+    #[test]
+    fn suffixes_are_the_first_free_ones() {
+        let mut ids = UniqueIds::new(["a-3".to_string()]);
+        assert_eq!(ids.take("a", 2), "a");
+        assert_eq!(ids.take("a", 2), "a-2");
+        assert_eq!(ids.take("a", 2), "a-4");
+        assert!(ids.insert("a-5".into()));
+        assert!(!ids.insert("a-5".into()));
+        assert_eq!(ids.take("a", 2), "a-6");
+        assert_eq!(ids.take("b", 1), "b");
+        assert_eq!(ids.take("b", 1), "b-1");
+        // Many of one base stay cheap and distinct.
+        let all: std::collections::HashSet<String> =
+            (0..10_000).map(|_| ids.take("c", 1)).collect();
+        assert_eq!(all.len(), 10_000);
+    }
 }
 
 #[cfg(test)]

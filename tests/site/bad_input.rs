@@ -279,3 +279,33 @@ fn a_folder_link_out_of_the_project_is_refused_without_reading_it() {
         assert!(err.contains("1 error"), "{err}");
     }
 }
+
+#[test]
+fn nesting_beyond_the_limit_is_refused_at_its_place() {
+    for (deep, col) in [
+        (">".repeat(100_000) + " deep", 51),
+        ("* ".repeat(50_000) + "deep", 101),
+    ] {
+        let err = fails_with(
+            "content/deep.md",
+            &format!("+++\ntitle = \"Deep\"\n+++\nA start.\n\n{deep}\n"),
+        );
+        assert!(
+            err.contains(&format!("content/deep.md:6:{col}")),
+            "{}",
+            &err[..err.len().min(400)]
+        );
+        assert!(
+            err.contains("nest more than 50 deep"),
+            "{}",
+            &err[..err.len().min(400)]
+        );
+    }
+    // 50 levels are fine.
+    let site = Fixture::new("citations");
+    site.write(
+        "content/deep.md",
+        &format!("+++\ntitle = \"Deep\"\n+++\n{} deep\n", ">".repeat(50)),
+    );
+    site.build(&[]).ok();
+}
