@@ -64,7 +64,9 @@ impl Diagnostic {
     /// Points at `span` (bytes) of `source`, the whole text of the file.
     pub fn at(mut self, source: &Arc<str>, span: Range<usize>) -> Self {
         let len = source.len();
-        let start = floor_char_boundary(source, span.start.min(len));
+        // The end of a text that ends a line is the end of its last line.
+        let last = if source.ends_with('\n') { len - 1 } else { len };
+        let start = floor_char_boundary(source, span.start.min(last));
         let end = floor_char_boundary(source, span.end.clamp(start, len));
         self.location = Some(Located {
             source: Arc::clone(source),
@@ -91,6 +93,12 @@ impl Diagnostic {
 
     /// The diagnostic as a multi-line report with a source snippet.
     pub fn render(&self) -> String {
+        self.render_at(self.line_col())
+    }
+
+    /// [`Diagnostic::render`] with the line and column of the span's start
+    /// already known ([`render_all`] finds them in one pass per file).
+    fn render_at(&self, place: Option<(usize, usize)>) -> String {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -100,12 +108,44 @@ impl Diagnostic {
         let title = level.primary_title(self.message.as_str());
         let group = match (&self.location, &file) {
             (Some(loc), _) => {
-                let mut snippet = Snippet::source(&*loc.source)
-                    .annotation(AnnotationKind::Primary.span(loc.span.clone()));
-                if let Some(file) = &file {
-                    snippet = snippet.path(file.as_str());
+                // Only the lines of the span are handed on (the renderer
+                // measures all it is given), and of a long line only what
+                // is around the span: many findings in one long line cost
+                // each its own window, not the line.
+                let src: &str = &loc.source;
+                let span = loc.span.clone();
+                // The line's ends, looked for no further than the window.
+                let lo = floor_char_boundary(src, span.start.saturating_sub(WINDOW + 1));
+                let line_begin = match src[lo..span.start].rfind('\n') {
+                    Some(i) => Some(lo + i + 1),
+                    None => (lo == 0).then_some(0),
+                };
+                let hi = ceil_char_boundary(src, span.end + WINDOW + 1);
+                let line_end = match src[span.end..hi].find('\n') {
+                    Some(i) => Some(span.end + i),
+                    None => (hi == src.len()).then_some(hi),
+                };
+                let from =
+                    line_begin.unwrap_or_else(|| floor_char_boundary(src, span.start - WINDOW / 2));
+                let to = line_end.unwrap_or_else(|| ceil_char_boundary(src, span.end + WINDOW / 2));
+                let (line, col) = place.unwrap_or_else(|| line_col(src, span.start));
+                let snippet = Snippet::source(&src[from..to])
+                    .line_start(line)
+                    .annotation(AnnotationKind::Primary.span(span.start - from..span.end - from));
+                match &file {
+                    Some(file) if Some(from) == line_begin => {
+                        title.element(snippet.path(file.as_str()))
+                    }
+                    // The window starts inside the line: the place is told apart.
+                    Some(file) => title
+                        .element(
+                            annotate_snippets::Origin::path(file.as_str())
+                                .line(line)
+                                .char_column(col),
+                        )
+                        .element(snippet),
+                    None => title.element(snippet),
                 }
-                title.element(snippet)
             }
             (None, Some(file)) => title.element(annotate_snippets::Origin::path(file.as_str())),
             (None, None) => Group::with_title(title),
@@ -158,11 +198,11 @@ impl From<Diagnostic> for Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.diagnostics.iter().enumerate() {
+        for (i, d) in render_all(&self.diagnostics).into_iter().enumerate() {
             if i > 0 {
                 f.write_str("\n\n")?;
             }
-            f.write_str(&d.render())?;
+            f.write_str(&d)?;
         }
         Ok(())
     }
@@ -255,6 +295,53 @@ pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
         .map_or(start + line_end, |(i, _)| start + i)
 }
 
+/// Renders diagnostics, finding the lines and columns of those in one
+/// file in one pass when they come in the order of their places (as
+/// [`sort_diagnostics`] leaves them): thousands of findings in one file
+/// cost what one pass over it does.
+pub fn render_all(ds: &[Diagnostic]) -> Vec<String> {
+    // The last place found: its source, offset, line, the line's start and
+    // the column (in characters).
+    let mut cursor: Option<(*const u8, usize, usize, usize, usize)> = None;
+    ds.iter()
+        .map(|d| {
+            let Some(loc) = &d.location else {
+                return d.render_at(None);
+            };
+            let src: &str = &loc.source;
+            let at = loc.span.start;
+            let (mut offset, mut line, mut begin, mut col) = match cursor {
+                Some((p, o, l, b, c)) if std::ptr::eq(p, src.as_ptr()) && o <= at => (o, l, b, c),
+                _ => (0, 1, 0, 1),
+            };
+            let between = &src[offset..at];
+            match memchr::memrchr(b'\n', between.as_bytes()) {
+                Some(i) => {
+                    line += memchr::memchr_iter(b'\n', between.as_bytes()).count();
+                    begin = offset + i + 1;
+                    col = src[begin..at].chars().count() + 1;
+                }
+                None => col += between.chars().count(),
+            }
+            offset = at;
+            cursor = Some((src.as_ptr(), offset, line, begin, col));
+            d.render_at(Some((line, col)))
+        })
+        .collect()
+}
+
+/// How much of a long line a snippet shows on either side of its span, in
+/// bytes, at most.
+const WINDOW: usize = 240;
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -286,6 +373,46 @@ mod tests {
         assert!(out.contains("content/a.md:2:1"), "{out}");
         assert!(out.contains("titel = \"x\""), "{out}");
         assert!(out.starts_with("error: unknown field"), "{out}");
+    }
+
+    #[test]
+    fn render_all_finds_the_places_render_does() {
+        let a: Arc<str> = Arc::from("one\ntwo çà three\n\nfour five\nsix");
+        let b: Arc<str> = Arc::from("x\ny");
+        let at = |src: &Arc<str>, file: &str, span: Range<usize>| {
+            Diagnostic::error("here").in_file(file).at(src, span)
+        };
+        // In order, out of order, two files interleaved, no place at all.
+        let ds = vec![
+            at(&a, "a", 0..3),
+            at(&a, "a", 8..10),
+            at(&a, "a", 13..18),
+            at(&b, "b", 2..3),
+            at(&a, "a", 21..25),
+            at(&a, "a", 4..7),
+            Diagnostic::warning("nowhere"),
+            at(&a, "a", 31..34),
+        ];
+        let all = render_all(&ds);
+        for (d, r) in ds.iter().zip(&all) {
+            assert_eq!(*r, d.render());
+        }
+        assert!(all[2].contains("a:2:8"), "{}", all[2]);
+        assert!(all[4].contains("a:4:2"), "{}", all[4]);
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_span_with_its_true_column() {
+        let line = "word ".repeat(2_000);
+        let src: Arc<str> = Arc::from(format!("first\n{line}end\n").as_str());
+        let at = src.find("end").unwrap();
+        let d = Diagnostic::error("here")
+            .in_file("a.md")
+            .at(&src, at..at + 3);
+        let out = d.render();
+        assert!(out.contains("a.md:2:10001"), "{out}");
+        assert!(out.len() < 2_000, "{} bytes", out.len());
+        assert!(out.contains("word end"), "{out}");
     }
 
     #[test]

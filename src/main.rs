@@ -158,8 +158,8 @@ fn main() -> ExitCode {
                 timeout: Some(std::time::Duration::from_secs(timeout)),
             });
             print_warnings(&report.warnings);
-            for e in &report.errors {
-                eprintln!("{}\n", e.render());
+            for e in sourcebrief::error::render_all(&report.errors) {
+                eprintln!("{e}\n");
             }
             let n = report.errors.len();
             println!(
@@ -234,8 +234,8 @@ fn main() -> ExitCode {
 }
 
 fn print_warnings(warnings: &[Diagnostic]) {
-    for w in warnings {
-        eprintln!("{}\n", w.render());
+    for w in sourcebrief::error::render_all(warnings) {
+        eprintln!("{w}\n");
     }
 }
 

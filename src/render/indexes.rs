@@ -43,10 +43,24 @@ pub struct Contribution {
     mentions: Vec<(usize, MentionGroup)>,
 }
 
+/// How much of a block before a citation is read for its sentence, in bytes.
+const CLAIM_WINDOW: usize = 2_000;
+
 /// The sentence of a block (starting at byte `start` of `body`) that ends
 /// with the citation at `marker`, as plain text; the block's first
 /// sentence when the marker opens it.
 fn claim_sentence(body: &str, start: usize, marker: usize) -> String {
+    // Of a long block, only the text just before the marker (from a space):
+    // the sentence is cut to 240 characters anyway, and a block with
+    // thousands of citations is then read once for each, not in full.
+    let block = start;
+    let mut start = start;
+    if marker > start + CLAIM_WINDOW {
+        let from = (marker - CLAIM_WINDOW..marker)
+            .find(|&i| body.is_char_boundary(i) && body[i..].starts_with(' '))
+            .unwrap_or(marker);
+        start = from;
+    }
     let before = crate::markdown::blocks::plain_words(body.get(start..marker).unwrap_or(""));
     let before = before.trim_end();
     // The sentence that ends here: after the last sentence end before it.
@@ -58,7 +72,13 @@ fn claim_sentence(body: &str, start: usize, marker: usize) -> String {
         .map_or(0, |i| i + 2);
     let s = before[cut..].trim();
     let s = if s.is_empty() {
-        let whole = crate::markdown::blocks::plain_words(body.get(start..).unwrap_or(""));
+        // The block's first sentence (plain text stops at 2,000 bytes; the
+        // markup read for it is bounded too).
+        let mut end = (block + 4 * CLAIM_WINDOW).min(body.len());
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        let whole = crate::markdown::blocks::plain_words(body.get(block..end).unwrap_or(""));
         let end = whole.find(". ").map_or(whole.len(), |i| i + 1);
         whole[..end].trim().to_string()
     } else {

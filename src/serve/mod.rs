@@ -245,8 +245,8 @@ impl Server {
         let previous = self.shared.snapshot();
         match self.builder.rebuild(changes) {
             Ok(outcome) => {
-                for w in &outcome.warnings {
-                    eprintln!("{}\n", w.render());
+                for w in crate::error::render_all(&outcome.warnings) {
+                    eprintln!("{w}\n");
                 }
                 println!("{} ({what})", outcome.summary());
                 self.shared.publish(Snapshot {

@@ -309,3 +309,22 @@ fn nesting_beyond_the_limit_is_refused_at_its_place() {
     );
     site.build(&[]).ok();
 }
+
+#[test]
+fn thousands_of_findings_on_one_line_each_name_their_place() {
+    let links: String = (0..10_000)
+        .map(|i| format!("[x](/nowhere-{i}/) "))
+        .collect();
+    let err = fails_with(
+        "content/big.md",
+        &format!("+++\ntitle = \"Big\"\n+++\n{links}\n"),
+    );
+    assert_eq!(err.matches("error: broken link").count(), 10_000);
+    let last = links.find("[x](/nowhere-9999/)").unwrap() + 1;
+    assert!(
+        err.contains(&format!("content/big.md:4:{last}\n")),
+        "column {last}"
+    );
+    // Each shows its own part of the line, not the whole line.
+    assert!(err.len() < 10_000 * 1_200, "{} bytes", err.len());
+}
