@@ -93,7 +93,7 @@ pub fn load_site(options: &BuildOptions) -> Result<Site> {
 pub fn render(options: &BuildOptions) -> Result<Rendition> {
     let site = load_site(options)?;
     let config = &site.config;
-    let templates = Templates::load(&config.root, &config.theme)?;
+    let templates = Templates::load(&config.root, &config.theme, config.template_budget)?;
     let markdown = Markdown::new(
         &config.markdown,
         std::sync::Arc::new(Highlighter::new()),

@@ -42,12 +42,18 @@ pub struct RawMarkdown {
     pub highlight_theme_dark: Option<Spanned<String>>,
 }
 
+/// The time one output may take in its template unless `--template-budget`
+/// says otherwise.
+pub const DEFAULT_TEMPLATE_BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Options that come from the command line and override the file.
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
     pub output_dir: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// How long one output may take in its template (`--template-budget`).
+    pub template_budget: Option<std::time::Duration>,
 }
 
 /// The configuration a build runs with.
@@ -64,6 +70,9 @@ pub struct Config {
     /// Absolute path of the output folder.
     pub output_dir: PathBuf,
     pub drafts: bool,
+    /// How long one output may take in its template; past it the build
+    /// stops with an error naming the output and the template.
+    pub template_budget: std::time::Duration,
     /// Link the first plain-text mention of each entity on a page.
     pub autolink_entities: bool,
     pub markdown: MarkdownConfig,
@@ -212,6 +221,7 @@ impl Config {
             theme,
             output_dir,
             drafts: overrides.drafts,
+            template_budget: overrides.template_budget.unwrap_or(DEFAULT_TEMPLATE_BUDGET),
             markdown,
             extra: raw.extra,
         })

@@ -41,6 +41,10 @@ enum Command {
         /// Accept that published URLs or anchors disappear, and rewrite anchors.lock.
         #[arg(long)]
         update_lock: bool,
+        /// Seconds one output may take in its template before the build
+        /// stops with an error (default 60).
+        #[arg(long, value_name = "SECONDS")]
+        template_budget: Option<f64>,
     },
     /// Build the site in memory and check every link, anchor and image.
     Check {
@@ -53,6 +57,10 @@ enum Command {
         /// Seconds allowed for each external link.
         #[arg(long, default_value_t = 10)]
         timeout: u64,
+        /// Seconds one output may take in its template before the build
+        /// stops with an error (default 60).
+        #[arg(long, value_name = "SECONDS")]
+        template_budget: Option<f64>,
     },
     /// Build the site into memory, serve it on a loopback address, and
     /// rebuild and reload the browser on every change.
@@ -77,6 +85,10 @@ enum Command {
         /// (for network drives, some containers and virtual machines).
         #[arg(long)]
         poll: bool,
+        /// Seconds one output may take in its template before the build
+        /// stops with an error (default 60).
+        #[arg(long, value_name = "SECONDS")]
+        template_budget: Option<f64>,
     },
     /// Create a new site in DIR that builds as it is.
     Init {
@@ -121,6 +133,7 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             update_lock,
+            template_budget,
         } => {
             let options = BuildOptions {
                 root,
@@ -128,6 +141,7 @@ fn main() -> ExitCode {
                     output_dir: output,
                     base_url,
                     drafts,
+                    template_budget: budget(template_budget),
                 },
                 update_lock,
             };
@@ -148,10 +162,15 @@ fn main() -> ExitCode {
             root,
             external,
             timeout,
+            template_budget,
         } => {
             let report = sourcebrief::check::check(&sourcebrief::check::CheckOptions {
                 build: BuildOptions {
                     root,
+                    overrides: Overrides {
+                        template_budget: budget(template_budget),
+                        ..Overrides::default()
+                    },
                     ..BuildOptions::default()
                 },
                 external,
@@ -186,6 +205,7 @@ fn main() -> ExitCode {
             open,
             drafts,
             poll,
+            template_budget,
         } => {
             let options = ServeOptions {
                 root,
@@ -194,6 +214,7 @@ fn main() -> ExitCode {
                 drafts,
                 poll,
                 open,
+                template_budget: budget(template_budget),
             };
             match Server::bind(options).and_then(Server::run) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -231,6 +252,12 @@ fn main() -> ExitCode {
             Err(e) => fail(&e, "extract failed", " Nothing was written."),
         },
     }
+}
+
+/// `--template-budget`: seconds, as a duration (a bad number is no limit
+/// change: clap has checked it is a number).
+fn budget(seconds: Option<f64>) -> Option<std::time::Duration> {
+    seconds.and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
 }
 
 fn print_warnings(warnings: &[Diagnostic]) {

@@ -289,7 +289,7 @@ pub fn render_targets(
         cx.insert("head", &head);
         cx.insert("current_path", path);
         cx.insert("current_url", &site.config.permalink(path));
-        let html = templates.render(template, &cx)?;
+        let html = templates.render(template, &cx, path)?;
         Ok(OutputFile {
             path: file_for_path(path),
             bytes: html.into_bytes(),
@@ -402,7 +402,7 @@ pub fn render_targets(
         );
         cx.insert("current_path", "/404.html");
         cx.insert("current_url", &site.config.permalink("/404.html"));
-        match templates.render("404.html", &cx) {
+        match templates.render("404.html", &cx, "/404.html") {
             Ok(html) => files.push((
                 Target::NotFound,
                 OutputFile {

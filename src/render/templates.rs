@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::time::{Duration, Instant};
+
 use tera::{Context, ErrorKind, Kwargs, State, Tera};
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
@@ -20,11 +22,40 @@ pub struct Templates {
     tera: Tera,
     /// Template name → (file shown in messages, its text).
     sources: HashMap<String, (PathBuf, Arc<str>)>,
+    /// How long one output may take.
+    budget: Duration,
+}
+
+/// Where a template writes an output: it stops the render (with an I/O
+/// error) once the deadline has passed, looking at the clock every 64
+/// writes.
+struct Budgeted {
+    bytes: Vec<u8>,
+    deadline: Instant,
+    writes: u32,
+}
+
+impl std::io::Write for Budgeted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writes = self.writes.wrapping_add(1);
+        if self.writes.is_multiple_of(64) && Instant::now() >= self.deadline {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the template's time budget is spent",
+            ));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Templates {
     /// Loads the theme `theme_name` and the site's `templates/` and compiles them.
-    pub fn load(root: &Path, theme_name: &str) -> Result<Self> {
+    pub fn load(root: &Path, theme_name: &str, budget: Duration) -> Result<Self> {
         let prefix = format!("themes/{theme_name}/");
         let mut sources: HashMap<String, (PathBuf, Arc<str>)> = HashMap::new();
         let mut diags = Diagnostics::default();
@@ -63,7 +94,11 @@ impl Templates {
             .map(|n| (n.as_str(), &*sources[*n].1))
             .collect();
         let result = tera.add_raw_templates(batch);
-        let templates = Self { tera, sources };
+        let templates = Self {
+            tera,
+            sources,
+            budget,
+        };
         result.map_err(|e| templates.error(&e))?;
         Ok(templates)
     }
@@ -81,8 +116,33 @@ impl Templates {
     }
 
     /// Renders `name` with `context`.
-    pub fn render(&self, name: &str, context: &Context) -> Result<String> {
-        self.tera.render(name, context).map_err(|e| self.error(&e))
+    ///
+    /// An output that takes longer than the budget stops with an error (the
+    /// template's writes are where time is looked at, so a loop that writes
+    /// nothing is not stopped).
+    /// `output` is the output's path, for the message.
+    pub fn render(&self, name: &str, context: &Context, output: &str) -> Result<String> {
+        let mut out = Budgeted {
+            bytes: Vec::with_capacity(16 * 1024),
+            deadline: Instant::now() + self.budget,
+            writes: 0,
+        };
+        match self.tera.render_to(name, context, &mut out) {
+            Ok(()) => String::from_utf8(out.bytes).map_err(|_| {
+                Error::msg(format!("template `{name}` wrote bytes that are not UTF-8"))
+            }),
+            Err(_) if Instant::now() >= out.deadline => {
+                let shown = self
+                    .sources
+                    .get(name)
+                    .map_or_else(|| name.to_string(), |(f, _)| f.display().to_string());
+                Err(Error::msg(format!(
+                    "{shown} took longer than {} s for the output {output}, and was stopped (a loop that does not end?); raise the limit with --template-budget",
+                    self.budget.as_secs_f64()
+                )))
+            }
+            Err(e) => Err(self.error(&e)),
+        }
     }
 
     /// Turns a Tera error into a diagnostic in the template's own file.

@@ -43,6 +43,8 @@ pub struct ServeOptions {
     pub poll: bool,
     /// Open the site in the default browser once it is served.
     pub open: bool,
+    /// How long one output may take in its template.
+    pub template_budget: Option<std::time::Duration>,
 }
 
 impl Default for ServeOptions {
@@ -54,6 +56,7 @@ impl Default for ServeOptions {
             drafts: false,
             poll: false,
             open: false,
+            template_budget: None,
         }
     }
 }
@@ -69,6 +72,7 @@ pub fn preview_options(root: PathBuf, drafts: bool) -> BuildOptions {
             // names the server answers to.
             base_url: Some("/".into()),
             drafts,
+            template_budget: None,
         },
         // The preview never writes the anchor lock.
         update_lock: false,
@@ -112,7 +116,8 @@ impl Server {
             .local_addr()
             .map_err(|e| Error::msg(format!("cannot listen on {wanted}: {e}")))?;
         let root = std::path::absolute(&options.root).map_err(|e| Error::io(&options.root, e))?;
-        let build = preview_options(options.root.clone(), options.drafts);
+        let mut build = preview_options(options.root.clone(), options.drafts);
+        build.overrides.template_budget = options.template_budget;
         Ok(Self {
             options,
             root,

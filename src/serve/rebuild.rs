@@ -560,7 +560,7 @@ fn full(options: &BuildOptions) -> Result<(Good, Outcome)> {
     let content = content::load_cached(&config.root, &mut content_cache, &|_| true)?;
     let site = Site::resolve(config, content)?;
     let config = &site.config;
-    let templates = Templates::load(&config.root, &config.theme)?;
+    let templates = Templates::load(&config.root, &config.theme, config.template_budget)?;
     let highlighter = Arc::new(Highlighter::new());
     let markdown = Markdown::new(&config.markdown, highlighter.clone(), Library::new(&site));
     let bodies = render::render_markdown(&site, &markdown);
@@ -666,7 +666,11 @@ fn read_copies(
 fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
     let root = good.site.config.root.clone();
     let templates = if changes.templates || changes.theme {
-        Some(Templates::load(&root, &good.site.config.theme)?)
+        Some(Templates::load(
+            &root,
+            &good.site.config.theme,
+            good.site.config.template_budget,
+        )?)
     } else {
         None
     };

@@ -328,3 +328,18 @@ fn thousands_of_findings_on_one_line_each_name_their_place() {
     // Each shows its own part of the line, not the whole line.
     assert!(err.len() < 10_000 * 1_200, "{} bytes", err.len());
 }
+
+#[test]
+fn a_template_that_never_ends_is_stopped_after_its_budget() {
+    let site = Fixture::new("citations");
+    site.write(
+        "templates/page.html",
+        "{% extends \"themes/default/page.html\" %}{% block content %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}x{% endfor %}{% endfor %}{% endblock content %}",
+    );
+    let err = site.build(&["--template-budget", "0.5"]).failed().stderr();
+    assert!(
+        err.contains("templates/page.html took longer than 0.5 s for the output /page/"),
+        "{err}"
+    );
+    assert!(err.contains("--template-budget"), "{err}");
+}
