@@ -248,7 +248,16 @@ impl Server {
     fn rebuild(&mut self, changes: Changes) {
         let what = changes.describe(&self.root);
         let previous = self.shared.snapshot();
-        match self.builder.rebuild(changes) {
+        let result = match guarded(|| self.builder.rebuild(changes)) {
+            Ok(result) => result,
+            Err(panic) => {
+                // The kept build may be half changed: the next rebuild
+                // starts from scratch.
+                self.builder = Builder::new(self.builder.options().clone());
+                Err(crate::Error::msg(panic))
+            }
+        };
+        match result {
             Ok(outcome) => {
                 for w in crate::error::render_all(&outcome.warnings) {
                     eprintln!("{w}\n");
@@ -279,6 +288,21 @@ impl Server {
             }
         }
     }
+}
+
+/// Runs `f`, catching a panic inside it: `Err` then says what it was, so
+/// that a bug in one rebuild never takes the server down.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        format!(
+            "internal error in the rebuild ({what}): this is a bug in sourcebrief; the last good site is still served"
+        )
+    })
 }
 
 /// Records a batch of watcher events; returns whether any of them matters
@@ -336,5 +360,21 @@ fn open_browser(url: &str) {
     };
     if let Err(e) = cmd.arg(url).spawn() {
         eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guarded;
+
+    #[test]
+    fn a_panic_in_a_rebuild_becomes_an_error() {
+        assert_eq!(guarded(|| 7), Ok(7));
+        let err = guarded(|| -> u8 { panic!("index out of bounds") }).unwrap_err();
+        assert!(err.contains("index out of bounds"), "{err}");
+        assert!(err.contains("the last good site is still served"), "{err}");
+        let owned = String::from("owned message");
+        let err = guarded(move || -> u8 { panic!("{owned}") }).unwrap_err();
+        assert!(err.contains("owned message"), "{err}");
     }
 }
