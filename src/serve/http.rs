@@ -16,12 +16,25 @@
 //!   nothing outside the built site can ever be served;
 //! - live-reload connections from a foreign `Origin` are refused (403);
 //! - no CORS headers; `X-Content-Type-Options: nosniff`; a `Content-Type`
-//!   for every file; the site's own 404 page for misses.
+//!   for every file; the site's own 404 page for misses;
+//! - more than one `Host` is ambiguous (400).
+//!
+//! The transport is hyper's HTTP/1.1 server on tokio ([`run`]): it parses
+//! requests (two different `Content-Length`s, and every other malformed
+//! head, are refused before [`route`] sees them), closes connections that
+//! are idle or send their head too slowly, and takes at most
+//! [`MAX_CONNECTIONS`] at once; the live-reload event stream is a streamed
+//! body fed from the snapshots the rebuild loop publishes.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{IpAddr, TcpListener, TcpStream};
+use std::convert::Infallible;
+use std::net::{IpAddr, TcpListener};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, combinators::BoxBody};
+use hyper::body::{Body, Frame, Incoming};
 
 use crate::serve::livereload::{self, Shared, Snapshot};
 use crate::serve::rebuild::Bytes;
@@ -269,6 +282,13 @@ fn answer(
     target: &str,
     headers: &[(String, String)],
 ) -> Route {
+    let hosts = headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("host"))
+        .count();
+    if hosts > 1 {
+        return Route::Reply(Reply::text(400, "400 Bad Request: more than one Host"));
+    }
     match header(headers, "host") {
         None => return Route::Reply(Reply::text(400, "400 Bad Request: no Host header")),
         Some(h) if !access.host_allowed(h) => {
@@ -363,235 +383,152 @@ fn not_found(snapshot: &Snapshot) -> Reply {
     }
 }
 
-/// How long a connection may stay idle (or take to send a request head).
-const IDLE: Duration = Duration::from_secs(30);
+/// How long a connection may take to send a request head, and stay idle
+/// between requests.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(15);
 /// The largest request head accepted.
 const MAX_HEAD: usize = 16 * 1024;
 const MAX_HEADERS: usize = 100;
-/// The largest request body read (and thrown away) before answering.
-const MAX_BODY_DRAINED: u64 = 64 * 1024;
+/// How many connections are served at once; more wait to be accepted.
+pub const MAX_CONNECTIONS: usize = 1024;
 
-/// Answers connections on `listener` forever, one thread per connection
-/// (an event stream stays open for as long as its page).
+/// A response body: a whole file, or the live-reload event stream.
+type ReplyBody = BoxBody<hyper::body::Bytes, Infallible>;
+
+/// Answers connections on `listener` until the process ends, on a tokio
+/// runtime of its own (two worker threads).
 pub fn run(listener: TcpListener, shared: Arc<Shared>, access: Access) {
-    for stream in listener.incoming() {
-        let stream = match stream {
-            Ok(s) => s,
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("sourcebrief-http")
+        .enable_io()
+        .enable_time()
+        .build();
+    let runtime = match runtime {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the HTTP server: {e}");
+            return;
+        }
+    };
+    runtime.block_on(accept(listener, shared, access));
+}
+
+async fn accept(listener: TcpListener, shared: Arc<Shared>, access: Access) {
+    let listener = match listener
+        .set_nonblocking(true)
+        .and_then(|()| tokio::net::TcpListener::from_std(listener))
+    {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen: {e}");
+            return;
+        }
+    };
+    let access = Arc::new(access);
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+            return;
+        };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
             Err(e) => {
                 eprintln!("warning: cannot accept a connection: {e}");
-                std::thread::sleep(Duration::from_millis(20));
+                tokio::time::sleep(Duration::from_millis(20)).await;
                 continue;
             }
         };
-        let shared = Arc::clone(&shared);
-        let access = access.clone();
-        let spawned = std::thread::Builder::new()
-            .name("sourcebrief-http".into())
-            .spawn(move || connection(stream, &shared, &access));
-        if let Err(e) = spawned {
-            eprintln!("warning: cannot answer a connection: {e}");
-        }
+        let _ = stream.set_nodelay(true);
+        let (shared, access) = (Arc::clone(&shared), Arc::clone(&access));
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let reply = answer_request(&request, &shared, &access);
+                async move { Ok::<_, Infallible>(reply) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEAD_TIMEOUT)
+                .max_headers(MAX_HEADERS)
+                .max_buf_size(MAX_HEAD.max(8192))
+                .title_case_headers(true)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+            drop(slot);
+        });
     }
 }
 
-/// A parsed request head.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Head {
-    pub method: String,
-    pub target: String,
-    /// `(1, 0)` or `(1, 1)`.
-    pub version: (u8, u8),
-    pub headers: Vec<(String, String)>,
-}
-
-impl Head {
-    /// Whether the connection can carry another request after this one.
-    fn keep_alive(&self) -> bool {
-        let connection = header(&self.headers, "connection").map(str::to_ascii_lowercase);
-        let has_body = header(&self.headers, "transfer-encoding").is_some()
-            || header(&self.headers, "content-length").is_some_and(|l| l.trim() != "0");
-        if has_body {
-            // The body is never read: close rather than parse it as a request.
-            return false;
-        }
-        match (self.version, connection.as_deref()) {
-            (_, Some(c)) if c.contains("close") => false,
-            ((1, 0), Some(c)) => c.contains("keep-alive"),
-            ((1, 0), None) => false,
-            _ => true,
-        }
-    }
-}
-
-/// Parses a request head (without the blank line that ends it). `None` if
-/// it is not a well-formed HTTP/1.x request head.
-pub fn parse_head(text: &str) -> Option<Head> {
-    let mut lines = text.split("\r\n");
-    let request_line = lines.next()?;
-    let mut parts = request_line.split(' ');
-    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some()
-        || method.is_empty()
-        || !method.bytes().all(|b| b.is_ascii_uppercase())
-        || target.is_empty()
-        || target.bytes().any(|b| b.is_ascii_control() || b == b' ')
-    {
-        return None;
-    }
-    let version = match version {
-        "HTTP/1.1" => (1, 1),
-        "HTTP/1.0" => (1, 0),
-        _ => return None,
-    };
-    let mut headers = Vec::new();
-    for line in lines {
-        let (name, value) = line.split_once(':')?;
-        if name.is_empty()
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-            || value.bytes().any(|b| b.is_ascii_control() && b != b'\t')
-        {
-            return None;
-        }
-        headers.push((name.to_string(), value.trim().to_string()));
-        if headers.len() > MAX_HEADERS {
-            return None;
-        }
-    }
-    // More than one Host is ambiguous.
-    if headers
+/// One request through [`route`], as a hyper response.
+fn answer_request(
+    request: &hyper::Request<Incoming>,
+    shared: &Arc<Shared>,
+    access: &Access,
+) -> hyper::Response<ReplyBody> {
+    let headers: Vec<(String, String)> = request
+        .headers()
         .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("host"))
-        .count()
-        > 1
-    {
-        return None;
-    }
-    Some(Head {
-        method: method.to_string(),
-        target: target.to_string(),
-        version,
-        headers,
-    })
-}
-
-/// Reads one request head; `Ok(None)` when the client closed the
-/// connection before starting one.
-fn read_head(reader: &mut impl BufRead) -> std::io::Result<Option<Result<Head, ()>>> {
-    let mut head = Vec::new();
-    loop {
-        let before = head.len();
-        let n = reader
-            .take((MAX_HEAD + 1 - head.len()) as u64)
-            .read_until(b'\n', &mut head)?;
-        if n == 0 {
-            return Ok(if head.is_empty() { None } else { Some(Err(())) });
-        }
-        if head.len() > MAX_HEAD {
-            return Ok(Some(Err(())));
-        }
-        let line = &head[before..];
-        if line == b"\r\n" || line == b"\n" {
-            if before == 0 {
-                // Blank lines before a request are allowed (RFC 9112 2.2).
-                head.clear();
-                continue;
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                String::from_utf8_lossy(value.as_bytes()).trim().to_string(),
+            )
+        })
+        .collect();
+    let target = request.uri().to_string();
+    let snapshot = shared.snapshot();
+    match route(
+        access,
+        &snapshot,
+        request.method().as_str(),
+        &target,
+        &headers,
+    ) {
+        Route::Reply(reply) => {
+            let mut response = hyper::Response::builder().status(reply.status);
+            for (name, value) in &reply.headers {
+                response = response.header(*name, value.as_str());
             }
-            head.truncate(before);
-            break;
+            let body = Full::new(hyper::body::Bytes::from_owner(reply.body)).boxed();
+            response.body(body).unwrap_or_else(|_| {
+                let mut r = hyper::Response::new(Full::default().boxed());
+                *r.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+                r
+            })
         }
-    }
-    let Ok(text) = String::from_utf8(head) else {
-        return Ok(Some(Err(())));
-    };
-    let text = text.replace("\r\n", "\n").replace('\n', "\r\n");
-    Ok(Some(parse_head(text.trim_end_matches("\r\n")).ok_or(())))
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        400 => "Bad Request",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "",
+        Route::Events => {
+            drop(snapshot);
+            let events = EventStream(shared.events());
+            let mut response = hyper::Response::new(events.boxed());
+            let h = response.headers_mut();
+            for (name, value) in [
+                ("content-type", "text/event-stream"),
+                ("cache-control", "no-store"),
+                ("x-content-type-options", "nosniff"),
+                ("server", "sourcebrief"),
+            ] {
+                h.insert(name, hyper::header::HeaderValue::from_static(value));
+            }
+            response
+        }
     }
 }
 
-/// Writes `reply` as an HTTP/1.1 response.
-fn write_reply(
-    out: &mut impl Write,
-    reply: &Reply,
-    head_only: bool,
-    close: bool,
-) -> std::io::Result<()> {
-    let mut text = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
-    for (name, value) in &reply.headers {
-        text.push_str(&format!("{name}: {value}\r\n"));
-    }
-    text.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
-    if close {
-        text.push_str("Connection: close\r\n");
-    }
-    text.push_str("\r\n");
-    out.write_all(text.as_bytes())?;
-    if !head_only {
-        out.write_all(&reply.body)?;
-    }
-    out.flush()
-}
+/// The live-reload event stream as a response body: the chunks that
+/// [`Shared::events`] sends.
+struct EventStream(tokio::sync::mpsc::Receiver<hyper::body::Bytes>);
 
-/// Answers the requests of one connection until it closes.
-fn connection(stream: TcpStream, shared: &Shared, access: &Access) {
-    let _ = stream.set_read_timeout(Some(IDLE));
-    let _ = stream.set_nodelay(true);
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(read_half);
-    let mut out = std::io::BufWriter::new(stream);
-    loop {
-        let head = match read_head(&mut reader) {
-            Ok(Some(Ok(head))) => head,
-            Ok(Some(Err(()))) => {
-                let _ = write_reply(
-                    &mut out,
-                    &with_common_headers(Reply::text(400, "400 Bad Request")),
-                    false,
-                    true,
-                );
-                return;
-            }
-            // Closed, idle for too long, or broken.
-            Ok(None) | Err(_) => return,
-        };
-        // No request here has a use for a body; read a small one away so
-        // that the answer is not lost to a reset (the connection then
-        // closes: `keep_alive` is false for any request with a body).
-        if let Some(len) = header(&head.headers, "content-length")
-            .and_then(|l| l.trim().parse::<u64>().ok())
-            .filter(|&l| l > 0 && l <= MAX_BODY_DRAINED)
-        {
-            let _ = std::io::copy(&mut (&mut reader).take(len), &mut std::io::sink());
-        }
-        let keep_alive = head.keep_alive();
-        let snapshot = shared.snapshot();
-        match route(access, &snapshot, &head.method, &head.target, &head.headers) {
-            Route::Events => {
-                drop(snapshot);
-                shared.stream_events(&mut out);
-                return;
-            }
-            Route::Reply(reply) => {
-                let head_only = head.method == "HEAD";
-                if write_reply(&mut out, &reply, head_only, !keep_alive).is_err() || !keep_alive {
-                    return;
-                }
-            }
-        }
+impl Body for EventStream {
+    type Data = hyper::body::Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        self.0
+            .poll_recv(cx)
+            .map(|chunk| chunk.map(|b| Ok(Frame::data(b))))
     }
 }
 
@@ -773,41 +710,11 @@ mod tests {
     }
 
     #[test]
-    fn request_heads() {
-        let h = parse_head("GET /a?b HTTP/1.1\r\nHost: localhost:1\r\nX-A:  v ").unwrap();
-        assert_eq!(h.method, "GET");
-        assert_eq!(h.target, "/a?b");
-        assert_eq!(h.version, (1, 1));
-        assert_eq!(h.headers[1], ("X-A".to_string(), "v".to_string()));
-        assert!(h.keep_alive());
-        let h = parse_head("GET / HTTP/1.0\r\nHost: x").unwrap();
-        assert!(!h.keep_alive());
-        let h = parse_head("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5").unwrap();
-        assert!(!h.keep_alive());
-        for bad in [
-            "GET / HTTP/2.0",
-            "GET  / HTTP/1.1",
-            "GET / HTTP/1.1 extra",
-            "get / HTTP/1.1",
-            "GET / HTTP/1.1\r\nNo colon",
-            "GET / HTTP/1.1\r\nBad Name: x",
-            "GET / HTTP/1.1\r\nHost: a\r\nHost: b",
-            "GET /\u{7f} HTTP/1.1",
-        ] {
-            assert_eq!(parse_head(bad), None, "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn reads_heads_from_a_stream() {
-        let mut input: &[u8] = b"\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\nHost: y\n\n";
-        let a = read_head(&mut input).unwrap().unwrap().unwrap();
-        assert_eq!(a.target, "/");
-        let b = read_head(&mut input).unwrap().unwrap().unwrap();
-        assert_eq!((b.target.as_str(), b.headers[0].1.as_str()), ("/b", "y"));
-        assert!(read_head(&mut input).unwrap().is_none());
-        let huge = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD));
-        assert!(matches!(read_head(&mut huge.as_bytes()), Ok(Some(Err(())))));
+    fn two_hosts_are_ambiguous() {
+        let Route::Reply(r) = get("/", &[("Host", "localhost"), ("host", "evil.example")]) else {
+            panic!()
+        };
+        assert_eq!(r.status, 400);
     }
 
     #[test]

@@ -12,8 +12,7 @@
 //! fetched then shows the errors too. Nothing here is ever part of `build`
 //! output: it is added to responses only.
 
-use std::io::Write;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -100,11 +99,18 @@ impl Snapshot {
 }
 
 /// The state shared by the rebuild loop (which publishes) and the HTTP
-/// threads (which read, and wait for changes to stream them).
-#[derive(Debug, Default)]
+/// server (which reads, and streams changes to open pages).
+#[derive(Debug)]
 pub struct Shared {
     state: Mutex<(u64, Arc<Snapshot>)>,
-    changed: Condvar,
+    /// The number of the state, for the event streams to wait on.
+    changes: tokio::sync::watch::Sender<u64>,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Self::starting_at(0)
+    }
 }
 
 impl Shared {
@@ -118,7 +124,7 @@ impl Shared {
                     ..Snapshot::default()
                 }),
             )),
-            changed: Condvar::new(),
+            changes: tokio::sync::watch::channel(0).0,
         }
     }
 
@@ -135,40 +141,34 @@ impl Shared {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.0 += 1;
         state.1 = Arc::new(snapshot);
-        self.changed.notify_all();
+        let n = state.0;
+        drop(state);
+        self.changes.send_replace(n);
     }
 
-    /// Waits up to `timeout` for a state newer than `seen`; returns it with
-    /// its number.
-    fn wait(&self, seen: u64, timeout: Duration) -> Option<(u64, Arc<Snapshot>)> {
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let (state, _) = self
-            .changed
-            .wait_timeout_while(state, timeout, |s| s.0 == seen)
-            .unwrap_or_else(|e| e.into_inner());
-        (state.0 != seen).then(|| (state.0, state.1.clone()))
-    }
-
-    /// Streams build states to one client until it goes away: the current
-    /// state at once, then every new one.
-    pub fn stream_events(&self, out: &mut dyn Write) {
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nServer: sourcebrief\r\nConnection: close\r\n\r\nretry: 1000\n\n";
-        if out.write_all(head.as_bytes()).is_err() {
-            return;
-        }
-        let mut seen = u64::MAX;
-        loop {
-            let chunk = match self.wait(seen, KEEPALIVE) {
-                Some((n, snapshot)) => {
-                    seen = n;
-                    snapshot.event()
+    /// The live-reload event stream of one client, as chunks: the retry
+    /// interval and the current state at once, then every new state, and a
+    /// comment every [`KEEPALIVE`] without one. The chunks stop when the
+    /// receiver is dropped (the client went away). Must be called inside a
+    /// tokio runtime.
+    pub fn events(self: &Arc<Self>) -> tokio::sync::mpsc::Receiver<hyper::body::Bytes> {
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        let mut changes = self.changes.subscribe();
+        let shared = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut chunk = format!("retry: 1000\n\n{}", shared.snapshot().event());
+            loop {
+                if tx.send(hyper::body::Bytes::from(chunk)).await.is_err() {
+                    return;
                 }
-                None => ":\n\n".to_string(),
-            };
-            if out.write_all(chunk.as_bytes()).is_err() || out.flush().is_err() {
-                return;
+                chunk = match tokio::time::timeout(KEEPALIVE, changes.changed()).await {
+                    Ok(Ok(())) => shared.snapshot().event(),
+                    Ok(Err(_)) => return,
+                    Err(_) => ":\n\n".to_string(),
+                };
             }
-        }
+        });
+        rx
     }
 }
 

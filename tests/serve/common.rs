@@ -239,6 +239,18 @@ impl Served {
         self.wait_for(target, "gone", |r| r.status == 404)
     }
 
+    /// A field of the server process's `/proc/<pid>/status` (`Threads`,
+    /// `VmRSS` in kB), as a number.
+    pub fn proc_status(&self, field: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{field}:")))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {field} in {status}"))
+    }
+
     /// The build options of a clean build of what is served.
     pub fn build_options(&self) -> BuildOptions {
         preview_options(self.root.clone(), false)

@@ -10,5 +10,6 @@ mod browser;
 mod consistency;
 mod equivalence;
 mod live;
+mod load;
 mod overlay;
 mod security;
