@@ -282,6 +282,15 @@ fn link_start<'a>(url: &str, title: &str) -> Event<'a> {
 
 /// The sentence of `text` that holds `start..end`, shortened to about 200 characters.
 fn sentence(text: &str, start: usize, end: usize) -> String {
+    // Places in the text, on character boundaries.
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (start, end) = (floor(start), floor(end.max(start)));
     let is_end = |s: &str| s.ends_with(". ") || s.ends_with("! ") || s.ends_with("? ");
     let mut from = 0;
     for (i, _) in text[..start].char_indices() {
@@ -351,6 +360,22 @@ mod tests {
             Err(Resolve::Unknown(near)) => assert_eq!(near[0], "cnnvd"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn excerpts_of_text_whose_case_changes_its_length() {
+        // Lower-casing `İ` takes more bytes: the place found in the lower
+        // text is no place in the text (found by the fuzzer).
+        let m = Mention {
+            entity: 0,
+            offset: 0,
+            text: "alİİo".into(),
+            excerpt: String::new(),
+        };
+        let plain = "alİİo path = x";
+        let excerpt = m.excerpt_of(plain, &plain.to_lowercase());
+        assert!(excerpt.starts_with("al"), "{excerpt}");
+        assert_eq!(sentence("añb", 2, 2), "añb");
     }
 
     #[test]
