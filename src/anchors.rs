@@ -195,8 +195,11 @@ impl AnchorIndex {
 
 /// Per source (only `only`, if given), the pages that the bodies of
 /// `bodies` cite (source summaries aside: they are not documents).
-pub fn cited_pages<'b>(bodies: &'b Bodies, only: Option<&str>) -> BTreeMap<&'b str, BTreeSet<u32>> {
-    let mut cited: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+pub fn cited_pages<'b>(
+    bodies: &'b Bodies,
+    only: Option<&str>,
+) -> BTreeMap<&'b str, BTreeSet<String>> {
+    let mut cited: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     let all = bodies
         .pages
         .iter()
@@ -208,7 +211,7 @@ pub fn cited_pages<'b>(bodies: &'b Bodies, only: Option<&str>) -> BTreeMap<&'b s
             cited
                 .entry(c.source.as_str())
                 .or_default()
-                .extend(c.pages.start..=c.pages.end);
+                .extend(c.pages.labels());
         }
     }
     cited
@@ -220,20 +223,22 @@ fn add_source_ids(
     entry: &mut PageAnchors,
     item: &crate::content::Item<crate::content::SourceMeta>,
     body: &Rendered,
-    cited: Option<&BTreeSet<u32>>,
+    cited: Option<&BTreeSet<String>>,
 ) {
     let rel = &item.parsed.file.rel;
     for id in body.anchor_ids() {
         entry.ids.insert(id.to_string(), rel.clone());
     }
-    let numbers: Vec<u32> = match item.parsed.meta.pages {
-        Some(n) => (1..=n).collect(),
-        None => cited
-            .map(|s| s.iter().copied().collect())
-            .unwrap_or_default(),
-    };
-    for n in numbers {
-        entry.ids.insert(format!("p-{n}"), rel.clone());
+    // Every numbered page when the count is known, and the cited pages
+    // (those without a number among them).
+    let numbers = item.parsed.meta.pages.map_or(0, |n| n);
+    let labels = (1..=numbers)
+        .map(|n| n.to_string())
+        .chain(cited.into_iter().flatten().cloned());
+    for l in labels {
+        entry
+            .ids
+            .insert(format!("p-{}", crate::text::slugify(&l)), rel.clone());
     }
 }
 

@@ -57,13 +57,15 @@ pub enum SortBy {
 pub struct CitationDecl {
     pub id: String,
     pub source: String,
-    pub page: Option<u32>,
+    /// A page number, or (where the source has a text) the label of a page
+    /// without one: `page = "cover"`.
+    pub page: Option<PagesValue>,
     pub pages: Option<PagesValue>,
     pub quote: Option<String>,
     pub note: Option<String>,
 }
 
-/// `pages = "3-4"` (or a single number).
+/// `pages = "3-4"`, a single number, or a page's label (`"cover"`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum PagesValue {

@@ -22,26 +22,69 @@ use crate::content::CitationDecl;
 use crate::content::meta::PagesValue;
 use crate::text::{closest, escape_html, slugify};
 
-/// A page range of a source, 1-based and inclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// The pages a citation names: a range of numbered pages (1-based,
+/// inclusive), or one page that a source's text names without a number
+/// (`cover`, `iv`; then `start` and `end` are 0).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct PageRange {
     pub start: u32,
     pub end: u32,
+    /// The label of a page without a number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub named: Option<String>,
 }
 
 impl PageRange {
-    /// `p. 3` or `pp. 3–4`.
-    pub fn label(&self) -> String {
-        if self.start == self.end {
-            format!("p. {}", self.start)
-        } else {
-            format!("pp. {}–{}", self.start, self.end)
+    /// Pages `start` to `end`.
+    pub fn numbers(start: u32, end: u32) -> Self {
+        Self {
+            start,
+            end,
+            named: None,
         }
     }
 
-    /// The pages as labels of a source's text: `["3", "4"]`.
+    /// The page a source's text labels `label`.
+    pub fn named(label: &str) -> Self {
+        Self {
+            start: 0,
+            end: 0,
+            named: Some(label.to_string()),
+        }
+    }
+
+    /// `p. 3`, `pp. 3–4` or `p. cover`.
+    pub fn label(&self) -> String {
+        match &self.named {
+            Some(l) => format!("p. {l}"),
+            None if self.start == self.end => format!("p. {}", self.start),
+            None => format!("pp. {}–{}", self.start, self.end),
+        }
+    }
+
+    /// The pages as labels of a source's text: `["3", "4"]`, `["cover"]`.
     pub fn labels(&self) -> Vec<String> {
-        (self.start..=self.end).map(|n| n.to_string()).collect()
+        match &self.named {
+            Some(l) => vec![l.clone()],
+            None => (self.start..=self.end).map(|n| n.to_string()).collect(),
+        }
+    }
+
+    /// The label of the first page.
+    pub fn first(&self) -> String {
+        match &self.named {
+            Some(l) => l.clone(),
+            None => self.start.to_string(),
+        }
+    }
+
+    /// `4`, `3-4` or `cover`, as schema.org's `pagination`.
+    pub fn pagination(&self) -> String {
+        match &self.named {
+            Some(l) => l.clone(),
+            None if self.start == self.end => self.start.to_string(),
+            None => format!("{}-{}", self.start, self.end),
+        }
     }
 
     /// Parses `4`, `3-4`, `3–4`.
@@ -53,8 +96,19 @@ impl PageRange {
         };
         let start: u32 = a.parse().ok()?;
         let end: u32 = b.parse().ok()?;
-        (start >= 1 && end >= start).then_some(Self { start, end })
+        (start >= 1 && end >= start).then_some(Self::numbers(start, end))
     }
+}
+
+/// A page label as an author writes it for a page without a number: one
+/// word of letters, digits and `-`, not a number.
+fn page_name(s: &str) -> Option<&str> {
+    let s = s.trim();
+    (!s.is_empty()
+        && s.parse::<u32>().is_err()
+        && s.chars().all(|c| c.is_alphanumeric() || c == '-')
+        && s.chars().any(char::is_alphabetic))
+    .then_some(s)
 }
 
 /// A link back from a reference-list entry to one marker.
@@ -279,7 +333,7 @@ impl State<'_> {
             if let Some(&i) = self.by_id.get(key) {
                 return Some(i);
             }
-            let (decl, pages) = (d.decl, d.pages);
+            let (decl, pages) = (d.decl, d.pages.clone());
             let mut c = new_citation(
                 cx.doc.id_prefix,
                 key,
@@ -308,21 +362,31 @@ impl State<'_> {
                 );
                 return None;
             };
-            let Some(pages) = parse_locator(locator) else {
+            // A page without a number, where the source's text has one.
+            let named = || {
+                let has_text = cx.lib.sources.get(key).is_some_and(|s| s.text.is_some());
+                ["page", "p.", "p"]
+                    .iter()
+                    .find_map(|p| locator.strip_prefix(p))
+                    .and_then(page_name)
+                    .filter(|_| has_text)
+                    .map(PageRange::named)
+            };
+            let Some(pages) = parse_locator(locator).or_else(named) else {
                 cx.error(
                     format!("malformed locator `{locator}`: write `p. 4` or `pp. 3-4`"),
                     span,
                 );
                 return None;
             };
-            if let Some(msg) = out_of_range(key, pages, cx.lib) {
+            if let Some(msg) = out_of_range(key, &pages, cx.lib) {
                 cx.error(msg, span);
                 return None;
             }
-            let id = if pages.start == pages.end {
-                format!("{}-p{}", slugify(key), pages.start)
-            } else {
-                format!("{}-pp{}-{}", slugify(key), pages.start, pages.end)
+            let id = match &pages.named {
+                Some(l) => format!("{}-p{}", slugify(key), slugify(l)),
+                None if pages.start == pages.end => format!("{}-p{}", slugify(key), pages.start),
+                None => format!("{}-pp{}-{}", slugify(key), pages.start, pages.end),
             };
             if let Some(&i) = self.by_id.get(&id) {
                 return Some(i);
@@ -365,9 +429,22 @@ fn new_citation(
     lib: &Library,
 ) -> Citation {
     let s = &lib.sources[source];
-    let pdf_link = s.pdf.as_ref().map(|pdf| {
-        crate::source_text::pdf_page_link(pdf, i64::from(pages.start) + s.pdf_page_offset)
-    });
+    // A named page is at its place in the text (`front-k` at PDF page k).
+    let pdf_page = match &pages.named {
+        None => Some(i64::from(pages.start) + s.pdf_page_offset),
+        Some(l) => l
+            .strip_prefix("front-")
+            .and_then(|k| k.parse().ok())
+            .or_else(|| {
+                let text = s.text.as_ref()?;
+                Some(text.page(l)?.position as i64)
+            }),
+    };
+    let pdf_link = s
+        .pdf
+        .as_ref()
+        .zip(pdf_page)
+        .map(|(pdf, n)| crate::source_text::pdf_page_link(pdf, n));
     Citation {
         id: format!("{prefix}{id}"),
         number: 0,
@@ -375,11 +452,11 @@ fn new_citation(
         source: source.to_string(),
         source_title: s.title.clone(),
         source_short: s.short.clone(),
-        source_page_url: format!("{}#p-{}", s.permalink, pages.start),
+        source_page_url: format!("{}#p-{}", s.permalink, slugify(&pages.first())),
         source_link: pdf_link.clone().or_else(|| s.url.clone()),
         pdf_link,
-        pages,
         page_label: pages.label(),
+        pages,
         quote,
         quote_page: None,
         passage_id: None,
@@ -446,7 +523,7 @@ fn parse_locator(locator: &str) -> Option<PageRange> {
     PageRange::parse(rest)
 }
 
-fn out_of_range(source: &str, pages: PageRange, lib: &Library) -> Option<String> {
+fn out_of_range(source: &str, pages: &PageRange, lib: &Library) -> Option<String> {
     let info = lib.sources.get(source)?;
     if let Some(max) = info.pages
         && pages.end > max
@@ -475,7 +552,7 @@ fn out_of_range(source: &str, pages: PageRange, lib: &Library) -> Option<String>
 fn check_quote(
     cx: &mut PassContext<'_>,
     decl: &CitationDecl,
-    pages: PageRange,
+    pages: &PageRange,
     id_needle: &str,
 ) -> Option<String> {
     let (Some(quote), Some(text)) = (
@@ -554,11 +631,17 @@ fn validate_declared<'d>(
             continue;
         }
         let pages = match (&decl.page, &decl.pages) {
-            (Some(p), None) if *p >= 1 => Some(PageRange { start: *p, end: *p }),
-            (None, Some(PagesValue::Number(p))) if *p >= 1 => {
-                Some(PageRange { start: *p, end: *p })
+            (Some(PagesValue::Number(p)), None) | (None, Some(PagesValue::Number(p)))
+                if *p >= 1 =>
+            {
+                Some(PageRange::numbers(*p, *p))
             }
-            (None, Some(PagesValue::Text(t))) => PageRange::parse(t),
+            // A page without a number, where the source's text has pages.
+            (Some(PagesValue::Text(t)), None) | (None, Some(PagesValue::Text(t))) => {
+                let has_text = cx.lib.sources[&decl.source].text.is_some();
+                PageRange::parse(t)
+                    .or_else(|| page_name(t).filter(|_| has_text).map(PageRange::named))
+            }
             (Some(_), Some(_)) => {
                 cx.out.diagnostics.push(file.error_at(
                     format!(
@@ -582,7 +665,7 @@ fn validate_declared<'d>(
             _ => None,
         };
         let Some(pages) = pages else {
-            let needle = match &decl.pages {
+            let needle = match decl.pages.as_ref().or(decl.page.as_ref()) {
                 Some(PagesValue::Text(t)) => format!("\"{t}\""),
                 _ => "page".into(),
             };
@@ -592,14 +675,14 @@ fn validate_declared<'d>(
             ));
             continue;
         };
-        if let Some(msg) = out_of_range(&decl.source, pages, cx.lib) {
+        if let Some(msg) = out_of_range(&decl.source, &pages, cx.lib) {
             let span = nth_span_after(file, &id_needle, "page");
             cx.out.diagnostics.push(file.error_at(msg, span));
             continue;
         }
         // A quote not in the source is an error, but the citation stays, so
         // that its uses do not add errors of their own.
-        let quote_page = check_quote(cx, decl, pages, &id_needle);
+        let quote_page = check_quote(cx, decl, &pages, &id_needle);
         valid.push(Declared {
             decl,
             pages,
@@ -644,19 +727,19 @@ mod tests {
 
     #[test]
     fn page_ranges() {
-        assert_eq!(PageRange::parse("4"), Some(PageRange { start: 4, end: 4 }));
-        assert_eq!(
-            PageRange::parse("3-4"),
-            Some(PageRange { start: 3, end: 4 })
-        );
-        assert_eq!(
-            PageRange::parse("3 – 5"),
-            Some(PageRange { start: 3, end: 5 })
-        );
+        assert_eq!(PageRange::parse("4"), Some(PageRange::numbers(4, 4)));
+        assert_eq!(PageRange::parse("3-4"), Some(PageRange::numbers(3, 4)));
+        assert_eq!(PageRange::parse("3 – 5"), Some(PageRange::numbers(3, 5)));
         assert_eq!(PageRange::parse("4-3"), None);
         assert_eq!(PageRange::parse("0"), None);
         assert_eq!(PageRange::parse("3-"), None);
-        assert_eq!(PageRange { start: 3, end: 4 }.label(), "pp. 3–4");
+        assert_eq!(PageRange::numbers(3, 4).label(), "pp. 3–4");
+        assert_eq!(PageRange::named("cover").label(), "p. cover");
+        assert_eq!(PageRange::named("cover").labels(), ["cover"]);
+        assert_eq!(page_name("iv"), Some("iv"));
+        assert_eq!(page_name("front-1"), Some("front-1"));
+        assert_eq!(page_name("12"), None);
+        assert_eq!(page_name("two words"), None);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::site::Site;
 /// The indexes of a site, as every listing template reads them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indexes {
-    /// Source id → page number → claims.
+    /// Source id → page label → claims.
     pub claims: ClaimIndex,
     /// Per glossary term: the content pages that use it.
     pub term_pages: Vec<Vec<UsedOn>>,
@@ -36,7 +36,7 @@ pub struct Contribution {
     path: String,
     title: String,
     /// Source id, page number, claim; in the order of the markers.
-    claims: Vec<(String, u32, Claim)>,
+    claims: Vec<(String, String, Claim)>,
     /// Glossary terms it uses (content pages only), each once, and the entry.
     terms: Vec<(usize, UsedOn)>,
     /// Per entity it mentions, its places (in entity order).
@@ -169,11 +169,10 @@ impl Contribution {
                     )
                 }))
                 .collect();
-            for n in c.pages.start..=c.pages.end {
-                let label = n.to_string();
+            for label in c.pages.labels() {
                 claims.push((
                     c.source.clone(),
-                    n,
+                    label.clone(),
                     Claim {
                         page_title: doc.title.clone(),
                         page_path: doc.path.clone(),
@@ -287,11 +286,11 @@ impl Indexes {
                 old.claims.iter().map(|(s, _, _)| s),
                 new.claims.iter().map(|(s, _, _)| s),
                 |s| {
-                    let pick = |c: &Contribution| -> Vec<(u32, Claim)> {
+                    let pick = |c: &Contribution| -> Vec<(String, Claim)> {
                         c.claims
                             .iter()
                             .filter(|(id, _, _)| id == s)
-                            .map(|(_, n, claim)| (*n, claim.clone()))
+                            .map(|(_, n, claim)| (n.clone(), claim.clone()))
                             .collect()
                     };
                     pick(old) != pick(&new)

@@ -38,5 +38,6 @@ pub struct ClaimPassage {
     pub quote: String,
 }
 
-/// Source id → page number → claims (in site order: page path, then position).
-pub type ClaimIndex = BTreeMap<String, BTreeMap<u32, Vec<Claim>>>;
+/// Source id → page label (`4`, `cover`) → claims (in site order: page
+/// path, then position).
+pub type ClaimIndex = BTreeMap<String, BTreeMap<String, Vec<Claim>>>;

@@ -747,11 +747,7 @@ impl<'a> Views<'a> {
                 let mut v = serde_json::json!({
                     "@type": "CreativeWork",
                     "name": c.source_title,
-                    "pagination": if c.pages.start == c.pages.end {
-                        c.pages.start.to_string()
-                    } else {
-                        format!("{}-{}", c.pages.start, c.pages.end)
-                    },
+                    "pagination": c.pages.pagination(),
                 });
                 if let Some(url) = source.and_then(|s| s.url.as_ref().or(s.pdf.as_ref())) {
                     v["url"] = url.as_str().into();
@@ -837,17 +833,20 @@ impl<'a> Views<'a> {
         let labels: Vec<String> = match (text, meta.pages) {
             (Some(t), _) => t.pages.iter().map(|p| p.label.clone()).collect(),
             (None, Some(n)) => (1..=n).map(|n| n.to_string()).collect(),
-            (None, None) => cited
-                .map(|c| c.keys().map(u32::to_string).collect())
-                .unwrap_or_default(),
+            (None, None) => {
+                // Cited pages in the order of their numbers.
+                let mut labels: Vec<String> = cited
+                    .map(|c| c.keys().cloned().collect())
+                    .unwrap_or_default();
+                labels.sort_by_key(|l| (l.parse::<u32>().unwrap_or(u32::MAX), l.clone()));
+                labels
+            }
         };
         let page_index = labels
             .into_iter()
             .map(|label| {
-                let claims = label
-                    .parse::<u32>()
-                    .ok()
-                    .and_then(|n| cited.and_then(|c| c.get(&n)))
+                let claims = cited
+                    .and_then(|c| c.get(&label))
                     .map_or(&EMPTY_CLAIMS[..], Vec::as_slice);
                 let page = text.and_then(|t| t.page(&label));
                 source_page(meta, label, claims, page)

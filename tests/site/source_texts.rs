@@ -285,3 +285,55 @@ fn check_reports_quote_errors_too() {
         "{stdout}{stderr}"
     );
 }
+
+#[test]
+fn a_page_without_a_number_is_cited_by_its_label() {
+    let site = built("quote-named-page");
+    let page = site.html("page/index.html");
+    assert_eq!(page.text("#cite-dated .ref-pages"), "p. cover");
+    let passage = page.attrs("#cite-dated .ref-passage", "href");
+    assert!(
+        passage[0].contains("/sources/rep/#q-cover-cologne-8-august-2024-"),
+        "{passage:?}"
+    );
+    // The cover is the PDF's first page.
+    assert_eq!(
+        page.attrs("#cite-dated .ref-out", "href"),
+        ["https://example.org/report.pdf#page=1"]
+    );
+    assert_eq!(
+        page.attrs("#cite-rep-pcover .ref-passage", "href"),
+        ["https://example.org/sources/rep/#p-cover"]
+    );
+    let source = source_page(&site);
+    assert_eq!(
+        source.texts("#p-cover .passage mark"),
+        ["Cologne, 8 August 2024"]
+    );
+    assert_eq!(
+        source.count("#p-cover .claims > li"),
+        2,
+        "both citations of the cover"
+    );
+
+    // A label the text does not have, and a named page of a source without
+    // a text, are errors.
+    let site = Fixture::new("quote-named-page");
+    site.write(
+        "content/page.md",
+        "+++\ntitle = \"A page\"\n\n[[citations]]\nid = \"x\"\nsource = \"rep\"\npage = \"iv\"\n+++\nText [@x].\n",
+    );
+    let err = site.build(&[]).failed().stderr();
+    assert!(err.contains("content/page.md:7:1"), "{err}");
+    assert!(
+        err.contains("has no page iv; its pages are cover, 1, 2, 3"),
+        "{err}"
+    );
+    let site = Fixture::new("quote-named-page");
+    site.write(
+        "content/page.md",
+        "+++\ntitle = \"A page\"\n+++\nText [@plain, p. cover].\n",
+    );
+    let err = site.build(&[]).failed().stderr();
+    assert!(err.contains("malformed locator `p. cover`"), "{err}");
+}

@@ -361,10 +361,10 @@ pub(super) fn apply(good: &mut Good, edits: Vec<Edit>) -> Result<Outcome> {
 }
 
 /// The pages of sources a body cites.
-fn cited(body: &Rendered) -> BTreeSet<(String, u32)> {
+fn cited(body: &Rendered) -> BTreeSet<(String, String)> {
     body.citations
         .iter()
-        .flat_map(|c| (c.pages.start..=c.pages.end).map(|n| (c.source.clone(), n)))
+        .flat_map(|c| c.pages.labels().into_iter().map(|l| (c.source.clone(), l)))
         .collect()
 }
 
