@@ -48,20 +48,23 @@ fn owners(site: &Site) -> HashMap<String, String> {
 
 /// Whether a copy comes from the site itself (`static/`, `content/`), not
 /// from its theme (which the site may override on purpose).
-fn is_sites_own(c: &CopyFile) -> bool {
+pub fn is_sites_own(c: &CopyFile) -> bool {
     matches!(c.from, Origin::Disk(_))
         && (c.shown.starts_with("static") || c.shown.starts_with("content"))
 }
 
-/// Checks `files` (in writing order) and `copies` for paths wanted twice;
-/// merges a site's `_redirects` into the generated one (the copy is then
-/// dropped).
-pub fn check(
-    site: &Site,
-    files: &mut [OutputFile],
-    copies: &mut Vec<CopyFile>,
-    diags: &mut Diagnostics,
-) -> Result<()> {
+/// What [`find`] found: the errors, and the site's own `_redirects` (its
+/// path as shown) when it is to be merged with the generated one.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub errors: Vec<Diagnostic>,
+    pub merge_redirects: Option<std::path::PathBuf>,
+}
+
+/// Finds the paths wanted twice among `generated` (output paths, in
+/// writing order) and the site's own copies (`own`: output path and the
+/// file as shown), and files where a folder is needed.
+pub fn find(site: &Site, generated: &[String], own: &[(String, std::path::PathBuf)]) -> Findings {
     let owners = owners(site);
     let owner = |key: &str| {
         owners
@@ -69,82 +72,53 @@ pub fn check(
             .cloned()
             .unwrap_or_else(|| "a generated file".to_string())
     };
+    let mut found = Findings::default();
     // Generated files among themselves.
-    let mut generated: HashMap<String, usize> = HashMap::new();
-    for (i, f) in files.iter().enumerate() {
-        let key = output_key(&f.path);
-        if let Some(&first) = generated.get(&key) {
-            let a = owner(&output_key(&files[first].path));
-            let others: Vec<String> = pages_at(site, &key);
-            let b = others
+    let mut first: HashMap<&str, ()> = HashMap::new();
+    for key in generated {
+        if first.insert(key, ()).is_some() {
+            let a = owner(key);
+            let b = pages_at(site, key)
                 .into_iter()
                 .find(|o| *o != a)
                 .unwrap_or_else(|| a.clone());
-            diags.push(
+            found.errors.push(
                 Diagnostic::error(format!("{a} and {b} both write {key}"))
                     .with_help("change the `path`, `slug` or alias of one of them"),
             );
-        } else {
-            generated.insert(key, i);
         }
     }
     // The site's static files and assets against what the build writes.
-    let mut merged = Vec::new();
-    for (k, c) in copies.iter().enumerate() {
-        if !is_sites_own(c) {
+    for (key, shown) in own {
+        if !first.contains_key(key.as_str()) {
             continue;
         }
-        let key = output_key(&c.to);
-        let Some(&i) = generated.get(&key) else {
-            continue;
-        };
         if key == "_redirects" {
-            merged.push((k, i));
+            found.merge_redirects = Some(shown.clone());
             continue;
         }
-        diags.push(
+        found.errors.push(
             Diagnostic::error(format!(
                 "{} and {} both want the output file {key}",
-                c.shown.display(),
-                owner(&key)
+                shown.display(),
+                owner(key)
             ))
-            .in_file(&c.shown)
+            .in_file(shown)
             .with_help("rename or remove the file, or move what the build writes there"),
-        );
-    }
-    for &(k, i) in merged.iter().rev() {
-        let c = copies.remove(k);
-        if let Origin::Disk(p) = &c.from {
-            let own = std::fs::read(p).map_err(|e| crate::error::Error::io(&c.shown, e))?;
-            let mut bytes = own;
-            if !bytes.ends_with(b"\n") && !bytes.is_empty() {
-                bytes.push(b'\n');
-            }
-            bytes.extend_from_slice(&files[i].bytes);
-            files[i].bytes = bytes;
-        }
-        diags.push(
-            Diagnostic::warning(format!(
-                "{} and the redirects of the aliases are merged into _redirects (its own lines first)",
-                c.shown.display()
-            ))
-            .in_file(&c.shown),
         );
     }
     // A file where another output needs a folder.
     let mut all: HashMap<&str, String> = HashMap::new();
-    let keys: Vec<(String, String)> = files
+    let keys: Vec<(&str, String)> = generated
         .iter()
-        .map(|f| (output_key(&f.path), owner(&output_key(&f.path))))
+        .map(|k| (k.as_str(), owner(k)))
         .chain(
-            copies
-                .iter()
-                .filter(|c| is_sites_own(c))
-                .map(|c| (output_key(&c.to), c.shown.display().to_string())),
+            own.iter()
+                .map(|(k, shown)| (k.as_str(), shown.display().to_string())),
         )
         .collect();
     for (key, who) in &keys {
-        all.entry(key.as_str()).or_insert_with(|| who.clone());
+        all.entry(key).or_insert_with(|| who.clone());
     }
     for (key, who) in &keys {
         for dir in Path::new(key).ancestors().skip(1) {
@@ -153,11 +127,62 @@ pub fn check(
                 break;
             }
             if let Some(file) = all.get(d.as_ref()) {
-                diags.push(Diagnostic::error(format!(
+                found.errors.push(Diagnostic::error(format!(
                     "{file} writes the file {d}, where {who} needs a folder for {key}"
                 )));
             }
         }
+    }
+    found
+}
+
+/// The warning that says a site's `_redirects` was merged.
+pub fn merged_warning(shown: &Path) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "{} and the redirects of the aliases are merged into _redirects (its own lines first)",
+        shown.display()
+    ))
+    .in_file(shown)
+}
+
+/// A site's own `_redirects` (`own`) before the generated one.
+pub fn merge_redirects(own: &[u8], generated: &[u8]) -> Vec<u8> {
+    let mut bytes = own.to_vec();
+    if !bytes.ends_with(b"\n") && !bytes.is_empty() {
+        bytes.push(b'\n');
+    }
+    bytes.extend_from_slice(generated);
+    bytes
+}
+
+/// [`find`] over a build's `files` (in writing order) and `copies`; merges
+/// a site's `_redirects` into the generated one (the copy is then dropped).
+pub fn check(
+    site: &Site,
+    files: &mut [OutputFile],
+    copies: &mut Vec<CopyFile>,
+    diags: &mut Diagnostics,
+) -> Result<()> {
+    let generated: Vec<String> = files.iter().map(|f| output_key(&f.path)).collect();
+    let own: Vec<(String, std::path::PathBuf)> = copies
+        .iter()
+        .filter(|c| is_sites_own(c))
+        .map(|c| (output_key(&c.to), c.shown.clone()))
+        .collect();
+    let found = find(site, &generated, &own);
+    diags.extend(found.errors);
+    if let Some(shown) = found.merge_redirects
+        && let Some(k) = copies
+            .iter()
+            .position(|c| is_sites_own(c) && output_key(&c.to) == "_redirects")
+        && let Some(i) = generated.iter().rposition(|g| g == "_redirects")
+    {
+        let c = copies.remove(k);
+        if let Origin::Disk(p) = &c.from {
+            let own = std::fs::read(p).map_err(|e| crate::error::Error::io(&c.shown, e))?;
+            files[i].bytes = merge_redirects(&own, &files[i].bytes);
+        }
+        diags.push(merged_warning(&shown));
     }
     Ok(())
 }

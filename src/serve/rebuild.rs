@@ -345,8 +345,9 @@ struct Good {
     map: SiteMap,
     /// `highlight.css`.
     highlight: Option<Out>,
-    /// Copied files: target path and bytes, in copy order.
-    copies: Vec<Out>,
+    /// Copied files: target path and bytes, in copy order, and the site's
+    /// own among them.
+    copies: Copied,
     /// The hash of every copied and generated asset, as templates get it.
     assets: BTreeMap<String, String>,
     /// Bytes of copied files read from disk, by source path.
@@ -570,14 +571,15 @@ fn full(options: &BuildOptions) -> Result<(Good, Outcome)> {
     let mut copy_cache = HashMap::new();
     let (copies, read, copy_warnings) = read_copies(&site, &mut copy_cache, &BTreeSet::new())?;
     warnings.extend(copy_warnings);
-    let assets = assets_of(&copies, &highlight);
+    let assets = assets_of(&copies.0, &highlight);
     let indexes = Indexes::new(&site, &bodies);
     let mut outputs = Outputs::default();
     for (t, f) in render::render_targets(&site, &bodies, &indexes, &templates, &assets, &|_| true)?
     {
         outputs.insert(&site, t, share(f));
     }
-    let map = assemble(&site, &templates, &outputs, &copies, &highlight);
+    let (map, merged) = assemble(&site, &templates, &outputs, &copies, &highlight)?;
+    warnings.extend(merged);
     let anchors = check_links(&site, &bodies, &map)?;
     let good = Good {
         site,
@@ -621,9 +623,14 @@ fn highlight_css(site: &Site) -> Result<Option<Out>> {
     )))
 }
 
-/// The copied files (target path and bytes, in copy order), how many were
-/// read from disk, and the warnings of listing them.
-type Copies = (Vec<Out>, usize, Vec<Diagnostic>);
+/// The copied files (target path and bytes, in copy order), and of them
+/// the site's own (from `static/` and `content/`: output path and the file
+/// as shown), which may not stand where the build writes.
+type Copied = (Vec<Out>, Vec<(String, PathBuf)>);
+
+/// The copied files, how many were read from disk, and the warnings of
+/// listing them.
+type Copies = (Copied, usize, Vec<Diagnostic>);
 
 /// Lists the copied files and reads those that are new, changed on disk, or
 /// named in `changed`; the others come from `cache`.
@@ -638,7 +645,11 @@ fn read_copies(
     let mut read = 0;
     let mut out = Vec::with_capacity(list.len());
     let mut seen = HashSet::new();
+    let mut own = Vec::new();
     for c in list {
+        if crate::collisions::is_sites_own(&c) {
+            own.push((build::output_key(&c.to), c.shown.clone()));
+        }
         let bytes = match &c.from {
             Origin::Embedded(b) => Bytes::from(*b),
             Origin::Disk(p) => {
@@ -660,7 +671,7 @@ fn read_copies(
         out.push((to_key(&c.to), bytes));
     }
     cache.retain(|p, _| seen.contains(p));
-    Ok((out, read, warnings))
+    Ok(((out, own), read, warnings))
 }
 
 fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
@@ -733,7 +744,7 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
     }
     // Templates link assets with their hash: an asset that a template names
     // and whose hash changed re-renders everything.
-    let assets = copies.as_ref().map(|c| assets_of(c, &good.highlight));
+    let assets = copies.as_ref().map(|c| assets_of(&c.0, &good.highlight));
     let assets_changed = assets.as_ref().is_some_and(|new| {
         let old = &good.assets;
         new.iter()
@@ -772,13 +783,14 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
     if site.is_some() {
         outputs.retain_site(cur_site, cur_templates);
     }
-    let map = assemble(
+    let (map, merged) = assemble(
         cur_site,
         cur_templates,
         &outputs,
         copies.as_ref().unwrap_or(&good.copies),
         &good.highlight,
-    );
+    )?;
+    warnings.extend(merged);
     let anchors = match &site {
         Some(_) => Some(check_links(cur_site, cur_bodies, &map)?),
         None => None,
@@ -919,31 +931,44 @@ fn reuse_bodies(
     )
 }
 
-/// The served site, layered as a build writes it.
+/// The served site, layered as a build writes it, with the same checks of
+/// paths wanted twice ([`crate::collisions`]): an error, or the map and the
+/// warning that the site's `_redirects` was merged.
 fn assemble(
     site: &Site,
     templates: &Templates,
     outputs: &Outputs,
-    copies: &[Out],
+    copies: &Copied,
     highlight: &Option<Out>,
-) -> SiteMap {
-    let mut map = SiteMap::with_capacity(copies.len() + outputs.len() + 8);
-    for (path, bytes) in copies {
+) -> Result<(SiteMap, Vec<Diagnostic>)> {
+    let (copied, own) = copies;
+    // What the build writes, in its order.
+    let mut generated: Vec<Out> = targets(site, templates)
+        .filter_map(|t| outputs.get(site, t).cloned())
+        .collect();
+    generated.extend(output::site_files(site).into_iter().map(share));
+    generated.extend(highlight.iter().cloned());
+    let keys: Vec<String> = generated.iter().map(|(k, _)| k.to_string()).collect();
+    let found = crate::collisions::find(site, &keys, own);
+    if !found.errors.is_empty() {
+        return Err(Error::from_diagnostics(found.errors));
+    }
+    let mut map = SiteMap::with_capacity(copied.len() + generated.len());
+    for (path, bytes) in copied {
         map.insert(path.clone(), bytes.clone());
     }
-    for t in targets(site, templates) {
-        if let Some((path, bytes)) = outputs.get(site, t) {
-            map.insert(path.clone(), bytes.clone());
-        }
-    }
-    for f in output::site_files(site) {
-        let (path, bytes) = share(f);
+    let mut warnings = Vec::new();
+    for (path, bytes) in generated {
+        let bytes = match (&found.merge_redirects, &*path, map.get(&path)) {
+            (Some(shown), "_redirects", Some(own)) => {
+                warnings.push(crate::collisions::merged_warning(shown));
+                Bytes::from(crate::collisions::merge_redirects(own, &bytes))
+            }
+            _ => bytes,
+        };
         map.insert(path, bytes);
     }
-    if let Some((path, bytes)) = highlight {
-        map.insert(path.clone(), bytes.clone());
-    }
-    map
+    Ok((map, warnings))
 }
 
 /// A site rendered from scratch by [`build::render`], as the same map: what

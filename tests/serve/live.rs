@@ -258,3 +258,33 @@ fn source_text_edit_rechecks_and_rerenders_what_rests_on_it() {
         );
     }
 }
+
+#[test]
+fn outputs_wanted_twice_are_refused_and_redirects_merged_as_build_does() {
+    let s = Served::start("serve-basic", &[]);
+    s.wait_for_text("/about/", "The about page.");
+    s.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\naliases = [\"/old-about/\"]\n+++\nThe about page.\n",
+    );
+    s.wait_for_text("/_redirects", "/old-about/");
+    // The site's own _redirects is merged, its lines first, as in a build.
+    s.write("static/_redirects", "/from /to 301\n");
+    let r = s.wait_for_text("/_redirects", "/from /to 301");
+    assert!(r.text().starts_with("/from /to 301\n"), "{}", r.text());
+    assert!(r.text().contains("/old-about/"), "{}", r.text());
+    let clean = sourcebrief::serve::rebuild::clean_site_map(&s.build_options()).unwrap();
+    assert_eq!(r.built_body(), clean["_redirects"].to_vec());
+    // A static file where the build writes is an error in the overlay.
+    s.write("static/sitemap.xml", "<mine/>");
+    let r = s.wait_for("/about/", "showing the overlay", |r| {
+        r.text().contains("sourcebrief-overlay")
+    });
+    assert!(
+        r.text()
+            .contains("static/sitemap.xml and the sitemap both want the output file"),
+        "{}",
+        r.text()
+    );
+    assert!(!s.get("/sitemap.xml").text().contains("<mine/>"));
+}
