@@ -16,7 +16,7 @@ use tempfile::TempDir;
 /// How long any wait for the server may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
 
-#[path = "../shared/fixtures.rs"]
+#[path = "../support/fixtures.rs"]
 mod fixtures;
 pub use fixtures::{copy_dir, fixtures_dir};
 

@@ -50,7 +50,7 @@ impl Run {
     }
 }
 
-#[path = "../shared/fixtures.rs"]
+#[path = "../support/fixtures.rs"]
 mod fixtures;
 pub use fixtures::{copy_dir, fixtures_dir};
 
