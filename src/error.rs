@@ -300,13 +300,18 @@ pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
 /// [`sort_diagnostics`] leaves them): thousands of findings in one file
 /// cost what one pass over it does.
 pub fn render_all(ds: &[Diagnostic]) -> Vec<String> {
+    placed(ds).into_iter().map(|(_, r)| r).collect()
+}
+
+/// [`render_all`], each report with the line and column it names.
+pub fn placed(ds: &[Diagnostic]) -> Vec<(Option<(usize, usize)>, String)> {
     // The last place found: its source, offset, line, the line's start and
     // the column (in characters).
     let mut cursor: Option<(*const u8, usize, usize, usize, usize)> = None;
     ds.iter()
         .map(|d| {
             let Some(loc) = &d.location else {
-                return d.render_at(None);
+                return (None, d.render_at(None));
             };
             let src: &str = &loc.source;
             let at = loc.span.start;
@@ -325,7 +330,7 @@ pub fn render_all(ds: &[Diagnostic]) -> Vec<String> {
             }
             offset = at;
             cursor = Some((src.as_ptr(), offset, line, begin, col));
-            d.render_at(Some((line, col)))
+            (Some((line, col)), d.render_at(Some((line, col))))
         })
         .collect()
 }

@@ -46,15 +46,22 @@ pub struct ErrorView {
 }
 
 impl ErrorView {
-    pub fn from_diagnostic(d: &Diagnostic) -> Self {
-        let (line, column) = d.line_col().unzip();
-        Self {
-            file: d.file.as_ref().map(|f| f.display().to_string()),
-            line,
-            column,
-            message: d.message.clone(),
-            report: d.render(),
-        }
+    /// The views of diagnostics, their places found in one pass per file
+    /// ([`crate::error::placed`]).
+    pub fn all(ds: &[Diagnostic]) -> Vec<Self> {
+        ds.iter()
+            .zip(crate::error::placed(ds))
+            .map(|(d, (place, report))| {
+                let (line, column) = place.unzip();
+                Self {
+                    file: d.file.as_ref().map(|f| f.display().to_string()),
+                    line,
+                    column,
+                    message: d.message.clone(),
+                    report,
+                }
+            })
+            .collect()
     }
 
     /// `content/a.md:3:7`, as much of it as is known.

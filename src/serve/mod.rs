@@ -279,11 +279,7 @@ impl Server {
                 self.shared.publish(Snapshot {
                     map: Arc::clone(&previous.map),
                     site: previous.site,
-                    errors: e
-                        .diagnostics
-                        .iter()
-                        .map(ErrorView::from_diagnostic)
-                        .collect(),
+                    errors: ErrorView::all(&e.diagnostics),
                 });
             }
         }
