@@ -5,8 +5,11 @@
 //!   → render templates (parallel) → write (atomic swap of the output folder)
 //! ```
 //!
-//! [`render`] runs every stage but the last and returns the output in memory
-//! (what `check` and `serve` need); [`build`] also writes it.
+//! [`prepare`] runs stages 1–3 and plans stage 4: every output path is
+//! known, checked for collisions, and the links and anchors are checked,
+//! before a template runs. [`build`] then renders each output straight into
+//! the staging folder, so that the output is never all in memory;
+//! [`render`] collects it in memory instead (what `check` reads).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -89,8 +92,34 @@ pub fn load_site(options: &BuildOptions) -> Result<Site> {
     Site::resolve(config, content)
 }
 
-/// Stages 1–4: the whole output, in memory.
-pub fn render(options: &BuildOptions) -> Result<Rendition> {
+/// A site ready to be written: stages 1–3 done, the outputs planned and
+/// checked (paths wanted twice, links, anchors), the templates compiled.
+/// What is left is stage 4, the templates, whose outputs are made either
+/// into memory ([`render`]) or each straight into the output folder as it
+/// is made ([`build`]).
+pub struct Prepared {
+    pub site: Site,
+    templates: Templates,
+    bodies: render::Bodies,
+    indexes: render::Indexes,
+    assets: std::collections::BTreeMap<String, String>,
+    /// The templated outputs, in writing order.
+    targets: Vec<render::Target>,
+    /// The other generated files (highlighting stylesheet, sitemap, feed,
+    /// robots.txt, redirects), written after the templated ones.
+    pub extra: Vec<OutputFile>,
+    /// Static files and content assets, in the order they are copied
+    /// (before everything else: later writers win).
+    pub copies: Vec<CopyFile>,
+    /// Every published URL and anchor.
+    pub anchors: AnchorIndex,
+    /// Links written in Markdown that lead nowhere on the site.
+    pub link_errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Stages 1–3, and the plan of stage 4.
+pub fn prepare(options: &BuildOptions) -> Result<Prepared> {
     let site = load_site(options)?;
     let config = &site.config;
     let templates = Templates::load(&config.root, &config.theme, config.template_budget)?;
@@ -109,48 +138,115 @@ pub fn render(options: &BuildOptions) -> Result<Rendition> {
 
     // Generated assets and static files first: templates link them with a
     // content hash (`assets`), so browsers may cache them for long.
-    let mut generated = Vec::new();
+    let mut extra = Vec::new();
     if config.markdown.highlight_code {
         let css = Highlighter::css(
             &config.markdown.highlight_theme,
             config.markdown.highlight_theme_dark.as_deref(),
         )
         .map_err(crate::error::Error::msg)?;
-        generated.push(OutputFile {
+        extra.push(OutputFile {
             path: "highlight.css".into(),
             bytes: css.into_bytes(),
         });
     }
     let mut copies = copies(&site, &mut diags)?;
-    let assets = asset_hashes(&copies, &generated)?;
-    let mut files = render::render_templates(&site, &bodies, &templates, &assets)?;
-    files.extend(generated);
-    files.extend(output::site_files(&site));
-    crate::collisions::check(&site, &mut files, &mut copies, &mut diags)?;
+    let assets = asset_hashes(&copies, &extra)?;
+    extra.extend(output::site_files(&site));
+    let targets = render::targets(&site, &templates);
+    // Every generated output path, in writing order: known before a
+    // template runs, so the checks below need no output in memory.
+    let planned: Vec<String> = targets
+        .iter()
+        .map(|&t| output_key(&render::target_file(&site, t)))
+        .chain(extra.iter().map(|f| output_key(&f.path)))
+        .collect();
+    crate::collisions::check(&site, &planned, &mut extra, &mut copies, &mut diags)?;
     let docs = bodies.documents(&site);
     let anchors = AnchorIndex::new(
         &site,
         &bodies,
         &docs,
-        files
+        planned
             .iter()
-            .map(|f| &f.path)
-            .chain(copies.iter().map(|c| &c.to))
-            .map(|p| format!("/{}", p.to_string_lossy().replace('\\', "/"))),
+            .map(|k| format!("/{k}"))
+            .chain(copies.iter().map(|c| format!("/{}", output_key(&c.to)))),
     );
     // Links written in Markdown must lead somewhere on the site.
     let mut link_errors = crate::anchors::check_site_links(&site, &docs, &anchors);
     sort_diagnostics(&mut link_errors);
-    diags.extend(too_many_files(files.len() + copies.len()));
+    drop(docs);
+    diags.extend(too_many_files(planned.len() + copies.len()));
     let mut warnings = diags.finish()?;
     sort_diagnostics(&mut warnings);
-    Ok(Rendition {
+    let indexes = render::Indexes::new(&site, &bodies);
+    Ok(Prepared {
         site,
-        files,
+        templates,
+        bodies,
+        indexes,
+        assets,
+        targets,
+        extra,
         copies,
         anchors,
         link_errors,
         warnings,
+    })
+}
+
+impl Prepared {
+    /// How many files the output has.
+    pub fn file_count(&self) -> usize {
+        self.targets.len() + self.extra.len() + self.copies.len()
+    }
+
+    /// Renders the templated outputs, handing each to `sink` as it is made.
+    fn render_each(&self, sink: &render::Sink<'_>) -> Result<()> {
+        render::render_each(
+            &self.site,
+            &self.bodies,
+            &self.indexes,
+            &self.templates,
+            &self.assets,
+            &self.targets,
+            sink,
+        )
+    }
+
+    /// Writes the whole output into `staging`: the copies, then each
+    /// templated output as soon as it is rendered (none is held after it is
+    /// written), then the other generated files.
+    pub fn write(&self, staging: &output::Staging) -> Result<()> {
+        staging.copy_all(&self.copies)?;
+        self.render_each(&|_, _, f| staging.write(&f.path, &f.bytes))?;
+        let mut diags = Diagnostics::default();
+        for f in &self.extra {
+            diags.take(staging.write(&f.path, &f.bytes));
+        }
+        diags.finish().map(|_| ())
+    }
+}
+
+/// Stages 1–4: the whole output, in memory (what `check` reads).
+pub fn render(options: &BuildOptions) -> Result<Rendition> {
+    let prepared = prepare(options)?;
+    let done = std::sync::Mutex::new(Vec::with_capacity(prepared.targets.len()));
+    prepared.render_each(&|k, _, f| {
+        done.lock().unwrap_or_else(|e| e.into_inner()).push((k, f));
+        Ok(())
+    })?;
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_unstable_by_key(|(k, _)| *k);
+    let mut files: Vec<OutputFile> = done.into_iter().map(|(_, f)| f).collect();
+    files.extend(prepared.extra);
+    Ok(Rendition {
+        site: prepared.site,
+        files,
+        copies: prepared.copies,
+        anchors: prepared.anchors,
+        link_errors: prepared.link_errors,
+        warnings: prepared.warnings,
     })
 }
 
@@ -167,35 +263,39 @@ fn too_many_files(n: usize) -> Option<Diagnostic> {
     })
 }
 
-/// Stages 1–5: renders and writes the site.
+/// Stages 1–5: renders and writes the site, each output into the staging
+/// folder as soon as it is made; the staging folder replaces the output
+/// folder only when all of it is written.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let config = load_config(options)?;
     output::check_output_dir(&config)?;
     // The anchor lock is read while the site renders.
-    let (rendition, lock) = rayon::join(|| render(options), || Lock::load(&config.root));
-    let (rendition, lock) = (rendition?, lock?);
-    if !rendition.link_errors.is_empty() {
-        return Err(crate::error::Error::from_diagnostics(rendition.link_errors));
+    let (prepared, lock) = rayon::join(|| prepare(options), || Lock::load(&config.root));
+    let (prepared, lock) = (prepared?, lock?);
+    if !prepared.link_errors.is_empty() {
+        return Err(crate::error::Error::from_diagnostics(prepared.link_errors));
     }
     // The anchor lock: nothing published may disappear unnoticed.
-    let root = &rendition.site.config.root;
+    let root = &prepared.site.config.root;
     if let Some(lock) = &lock
         && !options.update_lock
     {
-        let violations = lock.violations(&rendition.anchors);
+        let violations = lock.violations(&prepared.anchors);
         if !violations.is_empty() {
             return Err(crate::error::Error::from_diagnostics(violations));
         }
     }
-    let out = &rendition.site.config.output_dir;
+    let out = &prepared.site.config.output_dir;
+    let staging = output::Staging::create(out)?;
     // The new lock is made while the output is written (drafts are not
     // published, so they do not go into it).
     let (written, lock_text) = rayon::join(
-        || output::write_atomically(out, &rendition.copies, &rendition.files),
-        || (!options.overrides.drafts).then(|| Lock::of(&rendition.anchors).to_text()),
+        || prepared.write(&staging),
+        || (!options.overrides.drafts).then(|| Lock::of(&prepared.anchors).to_text()),
     );
     written?;
+    staging.commit()?;
     if let Some(text) = lock_text {
         let path = root.join(LOCK_FILE);
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
@@ -203,16 +303,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     }
     let report = BuildReport {
-        pages: rendition.site.pages.len(),
-        sections: rendition.site.sections.len(),
-        files: rendition.files.len() + rendition.copies.len(),
+        pages: prepared.site.pages.len(),
+        sections: prepared.site.sections.len(),
+        files: prepared.file_count(),
         output_dir: out.clone(),
-        warnings: rendition.warnings,
+        warnings: prepared.warnings.clone(),
         elapsed: start.elapsed(),
     };
-    // The output in memory (hundreds of megabytes for a large site) is
-    // freed off the path to the report.
-    drop_later((rendition.files, rendition.site, rendition.anchors));
+    // The site in memory (a hundred megabytes for a large one) is freed
+    // off the path to the report.
+    drop_later(prepared);
     Ok(report)
 }
 

@@ -155,32 +155,36 @@ pub fn merge_redirects(own: &[u8], generated: &[u8]) -> Vec<u8> {
     bytes
 }
 
-/// [`find`] over a build's `files` (in writing order) and `copies`; merges
-/// a site's `_redirects` into the generated one (the copy is then dropped).
+/// [`find`] over a build's generated output paths (`planned`, in writing
+/// order) and `copies`; merges a site's `_redirects` into the generated
+/// one among `files` (the copy is then dropped).
 pub fn check(
     site: &Site,
+    planned: &[String],
     files: &mut [OutputFile],
     copies: &mut Vec<CopyFile>,
     diags: &mut Diagnostics,
 ) -> Result<()> {
-    let generated: Vec<String> = files.iter().map(|f| output_key(&f.path)).collect();
     let own: Vec<(String, std::path::PathBuf)> = copies
         .iter()
         .filter(|c| is_sites_own(c))
         .map(|c| (output_key(&c.to), c.shown.clone()))
         .collect();
-    let found = find(site, &generated, &own);
+    let found = find(site, planned, &own);
     diags.extend(found.errors);
     if let Some(shown) = found.merge_redirects
         && let Some(k) = copies
             .iter()
             .position(|c| is_sites_own(c) && output_key(&c.to) == "_redirects")
-        && let Some(i) = generated.iter().rposition(|g| g == "_redirects")
+        && let Some(generated) = files
+            .iter_mut()
+            .rev()
+            .find(|f| output_key(&f.path) == "_redirects")
     {
         let c = copies.remove(k);
         if let Origin::Disk(p) = &c.from {
             let own = std::fs::read(p).map_err(|e| crate::error::Error::io(&c.shown, e))?;
-            files[i].bytes = merge_redirects(&own, &files[i].bytes);
+            generated.bytes = merge_redirects(&own, &generated.bytes);
         }
         diags.push(merged_warning(&shown));
     }

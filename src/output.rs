@@ -296,32 +296,70 @@ fn clean_up_after_dead_builds(parent: &Path, name: &str, out_dir: &Path) {
 /// Writes `files` and copies `copies` into a staging folder, then swaps it in
 /// for `out_dir`. Later entries win over earlier ones with the same path.
 pub fn write_atomically(out_dir: &Path, copies: &[CopyFile], files: &[OutputFile]) -> Result<()> {
-    let parent = out_dir
-        .parent()
-        .ok_or_else(|| Error::msg("the output folder has no parent folder"))?;
-    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let name = out_dir
-        .file_name()
-        .ok_or_else(|| Error::msg("the output folder has no name"))?
-        .to_string_lossy()
-        .to_string();
-    let staging = parent.join(format!(
-        ".{name}.sourcebrief-staging-{}",
-        std::process::id()
-    ));
-    let old = parent.join(format!(".{name}.sourcebrief-old-{}", std::process::id()));
-    clean_up_after_dead_builds(parent, &name, out_dir);
+    let staging = Staging::create(out_dir)?;
+    staging.copy_all(copies)?;
+    let mut diags = Diagnostics::default();
+    let results: Vec<Result<()>> = files
+        .par_iter()
+        .map(|f| staging.write(&f.path, &f.bytes))
+        .collect();
+    for r in results {
+        diags.take(r);
+    }
+    diags.finish()?;
+    staging.commit()
+}
 
-    let result = (|| -> Result<()> {
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+/// A staging folder beside the output folder, into which a build writes
+/// each output as soon as it is made; [`Staging::commit`] swaps it in for
+/// the output folder. Dropped without a commit (a failed build), it is
+/// removed, and the previous output stays as it was.
+pub struct Staging {
+    out_dir: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Makes an empty, marked staging folder for `out_dir` (first removing
+    /// what builds killed midway left).
+    pub fn create(out_dir: &Path) -> Result<Self> {
+        let parent = out_dir
+            .parent()
+            .ok_or_else(|| Error::msg("the output folder has no parent folder"))?;
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let name = out_dir
+            .file_name()
+            .ok_or_else(|| Error::msg("the output folder has no name"))?
+            .to_string_lossy()
+            .to_string();
+        clean_up_after_dead_builds(parent, &name, out_dir);
+        let pid = std::process::id();
+        let staging = Staging {
+            out_dir: out_dir.to_path_buf(),
+            dir: parent.join(format!(".{name}.sourcebrief-staging-{pid}")),
+            old: parent.join(format!(".{name}.sourcebrief-old-{pid}")),
+            committed: false,
+        };
+        let dir = &staging.dir;
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        std::fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-        std::fs::write(staging.join(MARKER), "").map_err(|e| Error::io(&staging, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        std::fs::write(dir.join(MARKER), "").map_err(|e| Error::io(dir, e))?;
+        Ok(staging)
+    }
 
-        // Later writers win: copy first (theme, then site static), then files.
+    /// The staging folder itself.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Copies `copies` in, in order (later entries win).
+    pub fn copy_all(&self, copies: &[CopyFile]) -> Result<()> {
         for c in copies {
-            let dest = staging.join(&c.to);
+            let dest = self.dir.join(&c.to);
             if let Some(d) = dest.parent() {
                 std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
             }
@@ -334,44 +372,44 @@ pub fn write_atomically(out_dir: &Path, copies: &[CopyFile], files: &[OutputFile
                 }
             }
         }
-        let mut dirs: Vec<PathBuf> = files
-            .iter()
-            .filter_map(|f| staging.join(&f.path).parent().map(Path::to_path_buf))
-            .collect();
-        dirs.sort();
-        dirs.dedup();
-        for d in &dirs {
-            std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
-        }
-        let mut diags = Diagnostics::default();
-        let results: Vec<Result<()>> = files
-            .par_iter()
-            .map(|f| {
-                let dest = staging.join(&f.path);
-                std::fs::write(&dest, &f.bytes).map_err(|e| Error::io(&dest, e))
-            })
-            .collect();
-        for r in results {
-            diags.take(r);
-        }
-        diags.finish().map(|_| ())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
+        Ok(())
     }
 
-    if out_dir.exists() {
-        std::fs::rename(out_dir, &old).map_err(|e| Error::io(out_dir, e))?;
+    /// Writes one output file (`rel` to the output folder), making its
+    /// folders; it replaces what was written at that path before. Safe to
+    /// call from many threads.
+    pub fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+        let dest = self.dir.join(rel);
+        if let Some(d) = dest.parent() {
+            std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
+        }
+        std::fs::write(&dest, bytes).map_err(|e| Error::io(&dest, e))
     }
-    if let Err(e) = std::fs::rename(&staging, out_dir) {
-        // Put the previous output back.
-        let _ = std::fs::rename(&old, out_dir);
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(Error::io(out_dir, e));
+
+    /// Swaps the staging folder in for the output folder.
+    pub fn commit(mut self) -> Result<()> {
+        self.committed = true;
+        let (out_dir, staging, old) = (&self.out_dir, &self.dir, &self.old);
+        if out_dir.exists() {
+            std::fs::rename(out_dir, old).map_err(|e| Error::io(out_dir, e))?;
+        }
+        if let Err(e) = std::fs::rename(staging, out_dir) {
+            // Put the previous output back.
+            let _ = std::fs::rename(old, out_dir);
+            let _ = std::fs::remove_dir_all(staging);
+            return Err(Error::io(out_dir, e));
+        }
+        if old.exists() {
+            std::fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
+        }
+        Ok(())
     }
-    if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
-    Ok(())
 }

@@ -89,7 +89,12 @@ fuzz_target!(|data: &[u8]| {
         files.extend(sourcebrief::output::site_files(&site));
         let mut copies = Vec::new();
         let mut diags = sourcebrief::error::Diagnostics::default();
-        let _ = sourcebrief::collisions::check(&site, &mut files, &mut copies, &mut diags);
+        let planned: Vec<String> = files
+            .iter()
+            .map(|f| sourcebrief::build::output_key(&f.path))
+            .collect();
+        let _ =
+            sourcebrief::collisions::check(&site, &planned, &mut files, &mut copies, &mut diags);
         let docs = bodies.documents(&site);
         let anchors = sourcebrief::anchors::AnchorIndex::new(
             &site,

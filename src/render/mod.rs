@@ -238,9 +238,46 @@ pub fn render_templates(
     Ok(files.into_iter().map(|(_, f)| f).collect())
 }
 
+/// Every templated output a site has, in the order pages, sections,
+/// sources, entities, collection indexes, 404 page.
+pub fn targets(site: &Site, templates: &Templates) -> Vec<Target> {
+    let index = |name: &'static str, has: bool| has.then_some(Target::Index(name));
+    (0..site.pages.len())
+        .map(Target::Page)
+        .chain((0..site.sections.len()).map(Target::Section))
+        .chain((0..site.sources.items.len()).map(Target::Source))
+        .chain((0..site.entities.items.len()).map(Target::Entity))
+        .chain(index(
+            "entities",
+            !site.entities.items.is_empty() || site.entities.intro.is_some(),
+        ))
+        .chain(index(
+            "glossary",
+            !site.glossary.items.is_empty() || site.glossary.intro.is_some(),
+        ))
+        .chain(index(
+            "sources",
+            !site.sources.items.is_empty() || site.sources.intro.is_some(),
+        ))
+        .chain(templates.has("404.html").then_some(Target::NotFound))
+        .collect()
+}
+
+/// The file of the output a target writes.
+pub fn target_file(site: &Site, target: Target) -> PathBuf {
+    file_for_path(&match target {
+        Target::Page(i) => site.pages[i].path.clone(),
+        Target::Section(i) => site.sections[i].path.clone(),
+        Target::Source(i) => collection_path("sources", Some(&site.sources.items[i].id)),
+        Target::Entity(i) => collection_path("entities", Some(&site.entities.items[i].id)),
+        Target::Index(name) => collection_path(name, None),
+        Target::NotFound => "/404.html".to_string(),
+    })
+}
+
 /// Renders the outputs for which `wanted` holds (all of `bodies` must be
 /// there, and `indexes` must be theirs: listings read them), in the order
-/// pages, sections, sources, entities, collection indexes, 404 page.
+/// of [`targets`].
 pub fn render_targets(
     site: &Site,
     bodies: &Bodies,
@@ -249,6 +286,46 @@ pub fn render_targets(
     assets: &std::collections::BTreeMap<String, String>,
     wanted: &(dyn Fn(Target) -> bool + Sync),
 ) -> Result<Vec<(Target, OutputFile)>> {
+    let mut targets = targets(site, templates);
+    targets.retain(|&t| wanted(t));
+    let done = std::sync::Mutex::new(Vec::with_capacity(targets.len()));
+    render_each(
+        site,
+        bodies,
+        indexes,
+        templates,
+        assets,
+        &targets,
+        &|k, t, f| {
+            done.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((k, t, f));
+            Ok(())
+        },
+    )?;
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_unstable_by_key(|(k, _, _)| *k);
+    Ok(done.into_iter().map(|(_, t, f)| (t, f)).collect())
+}
+
+/// Where [`render_each`] hands each output as soon as it is rendered: its
+/// place in the list of targets, the target and the file. Called from many
+/// threads at once.
+pub type Sink<'s> = dyn Fn(usize, Target, OutputFile) -> Result<()> + Sync + 's;
+
+/// Renders `targets` (in parallel) and hands each output to `sink` as soon
+/// as it is made, so that no more of the output is held in memory than the
+/// sink keeps. The errors of all targets (and of the sink) are reported
+/// together, each template error once.
+pub fn render_each(
+    site: &Site,
+    bodies: &Bodies,
+    indexes: &Indexes,
+    templates: &Templates,
+    assets: &std::collections::BTreeMap<String, String>,
+    targets: &[Target],
+    sink: &Sink<'_>,
+) -> Result<()> {
     let views = Views {
         site,
         page_bodies: &bodies.pages,
@@ -295,42 +372,36 @@ pub fn render_targets(
             bytes: html.into_bytes(),
         })
     };
+    let not_found = || -> Result<OutputFile> {
+        let mut cx = base.clone();
+        cx.insert(
+            "head",
+            &views::HeadView {
+                title: "Page not found",
+                description: "",
+                kind: "website",
+                date: None,
+                updated: None,
+            },
+        );
+        cx.insert("current_path", "/404.html");
+        cx.insert("current_url", &site.config.permalink("/404.html"));
+        let html = templates.render("404.html", &cx, "/404.html")?;
+        Ok(OutputFile {
+            path: PathBuf::from("404.html"),
+            bytes: html.into_bytes(),
+        })
+    };
 
-    let mut targets: Vec<Target> = (0..site.pages.len())
-        .map(Target::Page)
-        .chain((0..site.sections.len()).map(Target::Section))
-        .chain((0..site.sources.items.len()).map(Target::Source))
-        .chain((0..site.entities.items.len()).map(Target::Entity))
-        .collect();
-    for (name, has) in [
-        (
-            "entities",
-            !site.entities.items.is_empty() || site.entities.intro.is_some(),
-        ),
-        (
-            "glossary",
-            !site.glossary.items.is_empty() || site.glossary.intro.is_some(),
-        ),
-        (
-            "sources",
-            !site.sources.items.is_empty() || site.sources.intro.is_some(),
-        ),
-    ] {
-        if has {
-            targets.push(Target::Index(name));
-        }
-    }
-    targets.retain(|&t| wanted(t));
     // The listings (sources, indexes) are the largest outputs: they start
     // first, so that the parallel render does not end on one of them alone.
-    // The results keep the order of `targets`.
     let mut order: Vec<usize> = (0..targets.len()).collect();
     order.sort_by_key(|&k| !matches!(targets[k], Target::Source(_) | Target::Index(_)));
 
-    let mut rendered: Vec<(usize, Target, Result<OutputFile>)> = order
+    let errors: Vec<Diagnostic> = order
         .into_par_iter()
-        .map(|k| (k, targets[k]))
-        .map(|(k, t)| {
+        .flat_map_iter(|k| {
+            let t = targets[k];
             let file = match t {
                 Target::Page(i) => {
                     let p = &site.pages[i];
@@ -373,53 +444,24 @@ pub fn render_targets(
                     };
                     render_collection_index(name, title, site, &views, &render)
                 }
-                Target::NotFound => unreachable!("the 404 page is rendered below"),
+                Target::NotFound => not_found(),
             };
-            (k, t, file)
+            let result = file.and_then(|f| sink(k, t, f));
+            result.err().into_iter().flat_map(|e| e.diagnostics)
         })
         .collect();
-    rendered.sort_unstable_by_key(|(k, _, _)| *k);
-
-    let mut files = Vec::with_capacity(rendered.len() + 1);
-    let mut errors = Vec::new();
-    for (_, target, r) in rendered {
-        match r {
-            Ok(f) => files.push((target, f)),
-            Err(e) => errors.extend(e.diagnostics),
-        }
+    if errors.is_empty() {
+        return Ok(());
     }
-    if templates.has("404.html") && wanted(Target::NotFound) {
-        let mut cx = base.clone();
-        cx.insert(
-            "head",
-            &views::HeadView {
-                title: "Page not found",
-                description: "",
-                kind: "website",
-                date: None,
-                updated: None,
-            },
-        );
-        cx.insert("current_path", "/404.html");
-        cx.insert("current_url", &site.config.permalink("/404.html"));
-        match templates.render("404.html", &cx, "/404.html") {
-            Ok(html) => files.push((
-                Target::NotFound,
-                OutputFile {
-                    path: PathBuf::from("404.html"),
-                    bytes: html.into_bytes(),
-                },
-            )),
-            Err(e) => errors.extend(e.diagnostics),
-        }
-    }
-    if !errors.is_empty() {
-        // The same template error shows up once per page; report it once.
-        let mut seen = std::collections::HashSet::new();
-        errors.retain(|d| seen.insert(d.render()));
-        return Err(Error::from_diagnostics(errors));
-    }
-    Ok(files)
+    // The same template error shows up once per page; report it once, in
+    // a stable order.
+    let mut seen = std::collections::HashSet::new();
+    let mut errors: Vec<Diagnostic> = errors
+        .into_iter()
+        .filter(|d| seen.insert(d.render()))
+        .collect();
+    crate::error::sort_diagnostics(&mut errors);
+    Err(Error::from_diagnostics(errors))
 }
 
 type RenderFn<'r> = dyn Fn(

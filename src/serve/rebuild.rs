@@ -842,27 +842,7 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
 
 /// Every templated output a site has.
 fn targets(site: &Site, templates: &Templates) -> impl Iterator<Item = Target> {
-    let index = |name: &'static str, has: bool| has.then_some(Target::Index(name));
-    (0..site.pages.len())
-        .map(Target::Page)
-        .chain((0..site.sections.len()).map(Target::Section))
-        .chain((0..site.sources.items.len()).map(Target::Source))
-        .chain((0..site.entities.items.len()).map(Target::Entity))
-        .chain(index(
-            "entities",
-            !site.entities.items.is_empty() || site.entities.intro.is_some(),
-        ))
-        .chain(index(
-            "glossary",
-            !site.glossary.items.is_empty() || site.glossary.intro.is_some(),
-        ))
-        .chain(index(
-            "sources",
-            !site.sources.items.is_empty() || site.sources.intro.is_some(),
-        ))
-        .chain(templates.has("404.html").then_some(Target::NotFound))
-        .collect::<Vec<_>>()
-        .into_iter()
+    render::targets(site, templates).into_iter()
 }
 
 /// The bodies of `new`: those whose file and text are unchanged and that

@@ -35,6 +35,37 @@ fn a_failed_build_keeps_the_previous_output() {
     assert!(leftovers.is_empty());
 }
 
+/// The outputs are written into the staging folder as they are rendered:
+/// a template that fails after others were written must still leave the
+/// previous output whole, and no staging folder behind.
+#[test]
+fn a_template_failing_midway_keeps_the_previous_output() {
+    let site = Fixture::new("atomic");
+    site.build(&[]).ok();
+    let before = site.read("page/index.html");
+    for i in 0..40 {
+        site.write(
+            &format!("content/p{i:02}.md"),
+            "+++\ntitle = \"Another\"\n+++\nText.\n",
+        );
+    }
+    site.write("templates/broken.html", "{{ page.no_such_field.deeper }}");
+    site.write(
+        "content/zz.md",
+        "+++\ntitle = \"Last\"\ntemplate = \"broken.html\"\n+++\nLast.\n",
+    );
+    let run = site.build(&["--update-lock"]).failed();
+    assert!(run.stderr().contains("broken.html"), "{}", run.stderr());
+    assert_eq!(site.read("page/index.html"), before);
+    assert!(!site.exists("p00/index.html"));
+    let leftovers: Vec<_> = std::fs::read_dir(site.out.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("sourcebrief-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 #[test]
 fn a_stale_file_disappears_on_rebuild() {
     let site = Fixture::new("atomic");
