@@ -1201,7 +1201,7 @@ fn site_files(opts: &Options, world: &World) -> Vec<File> {
             add(
                 "config.toml",
                 format!(
-                    "base_url = \"https://example.org\"\ntitle = \"{title}\"\ndescription = \"{description}\"\ncompile_sass = false\nbuild_search_index = false\n\n[markdown]\nhighlight_code = true\nsmart_punctuation = true\n\n[extra]\n{nav}"
+                    "base_url = \"https://example.org\"\ntitle = \"{title}\"\ndescription = \"{description}\"\ncompile_sass = false\nbuild_search_index = false\n\n[markdown]\nsmart_punctuation = true\n\n# Zola 0.22 (Giallo) highlights under its own table; `highlight_code`\n# is rejected there.\n[markdown.highlighting]\ntheme = \"github-light\"\nstyle = \"class\"\n\n[extra]\n{nav}"
                 ),
             );
             for (name, text) in ZOLA_TEMPLATES {
