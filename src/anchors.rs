@@ -16,7 +16,7 @@ use crate::content::{PageMeta, SourceFile};
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Rendered;
 use crate::render::{Bodies, DocRef};
-use crate::site::{Site, collection_path};
+use crate::site::{Collection, Site};
 
 /// The lock's file name, in the site's root.
 pub const LOCK_FILE: &str = "anchors.lock";
@@ -86,7 +86,7 @@ impl AnchorIndex {
         // The glossary page: one entry per term, from the term's file.
         if !site.glossary.items.is_empty() {
             let entry = pages
-                .entry(collection_path("glossary", None))
+                .entry(Collection::Glossary.index_path())
                 .or_insert_with(|| PageAnchors {
                     file: PathBuf::from("content/glossary"),
                     ..PageAnchors::default()
@@ -100,25 +100,20 @@ impl AnchorIndex {
         }
         // Source pages: one anchor per page of the source.
         for (item, body) in site.sources.items.iter().zip(&bodies.sources) {
-            let path = collection_path("sources", Some(&item.id));
+            let path = Collection::Sources.item_path(&item.id);
             let entry = pages.entry(path).or_insert_with(|| PageAnchors {
                 file: item.parsed.file.rel.clone(),
                 ..PageAnchors::default()
             });
             add_source_ids(entry, item, body, cited.get(item.id.as_str()));
         }
-        for name in ["entities", "sources"] {
-            let has = match name {
-                "entities" => !site.entities.items.is_empty() || site.entities.intro.is_some(),
-                _ => !site.sources.items.is_empty() || site.sources.intro.is_some(),
-            };
-            if has {
-                pages
-                    .entry(collection_path(name, None))
-                    .or_insert_with(|| PageAnchors {
-                        file: PathBuf::from(format!("content/{name}")),
-                        ..PageAnchors::default()
-                    });
+        for c in [Collection::Entities, Collection::Sources] {
+            if site.has_index(c) {
+                let name = c.name();
+                pages.entry(c.index_path()).or_insert_with(|| PageAnchors {
+                    file: PathBuf::from(format!("content/{name}")),
+                    ..PageAnchors::default()
+                });
             }
         }
         let redirects = site
@@ -157,10 +152,7 @@ impl AnchorIndex {
     /// the ids it no longer has.
     pub fn refresh_source(&mut self, site: &Site, bodies: &Bodies, i: usize) -> Vec<String> {
         let item = &site.sources.items[i];
-        let Some(entry) = self
-            .pages
-            .get_mut(&collection_path("sources", Some(&item.id)))
-        else {
+        let Some(entry) = self.pages.get_mut(&Collection::Sources.item_path(&item.id)) else {
             return Vec::new();
         };
         let cited = cited_pages(bodies, Some(&item.id));

@@ -19,7 +19,7 @@ use crate::config::{Config, Overrides, RawConfig};
 use crate::content;
 use crate::error::{Diagnostic, Diagnostics, Result, sort_diagnostics};
 use crate::fs::checked_walk;
-use crate::markdown::{Highlighter, Library, Markdown};
+use crate::markdown::{Highlighter, Markdown};
 use crate::output::{self, CopyFile};
 use crate::render::{self, OutputFile, Templates};
 use crate::site::Site;
@@ -126,7 +126,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared> {
     let markdown = Markdown::new(
         &config.markdown,
         std::sync::Arc::new(Highlighter::new()),
-        Library::new(&site),
+        render::library(&site),
     );
 
     let bodies = render::render_markdown(&site, &markdown);

@@ -17,7 +17,7 @@ use crate::anchors::{Lock, internal_target, percent_decode};
 use crate::build::{BuildOptions, Rendition, render};
 use crate::error::Diagnostic;
 use crate::render::file_for_path;
-use crate::site::collection_path;
+use crate::site::Collection;
 
 /// What to check.
 #[derive(Debug, Clone, Default)]
@@ -292,10 +292,10 @@ fn source_files(r: &Rendition) -> HashMap<PathBuf, (PathBuf, Arc<str>)> {
         add(&s.path, &s.file);
     }
     for e in &site.entities.items {
-        add(&collection_path("entities", Some(&e.id)), &e.parsed.file);
+        add(&Collection::Entities.item_path(&e.id), &e.parsed.file);
     }
     for s in &site.sources.items {
-        add(&collection_path("sources", Some(&s.id)), &s.parsed.file);
+        add(&Collection::Sources.item_path(&s.id), &s.parsed.file);
     }
     map
 }

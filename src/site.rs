@@ -7,12 +7,66 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::Config;
+pub use crate::content::Collection;
 use crate::content::{
-    COLLECTIONS, Collection, Content, ContentPage, EntityMeta, PageMeta, SortBy, SourceFile,
-    SourceMeta, TermMeta,
+    CollectionItems, Content, ContentPage, EntityMeta, PageMeta, SortBy, SourceFile, SourceMeta,
+    TermMeta,
 };
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::text::slugify;
+
+/// A page, by its place in [`Site::pages`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PageId(pub usize);
+
+/// A section, by its place in [`Site::sections`] (parents before children).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SectionId(pub usize);
+
+impl SectionId {
+    /// The section at the site root.
+    pub const HOME: SectionId = SectionId(0);
+}
+
+/// `list[id]` for the lists a [`PageId`] or [`SectionId`] indexes (the
+/// site's, and those index-aligned with them).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! index_by_id {
+    ($id:ty => $($t:ty),+) => {$(
+        impl std::ops::Index<$id> for Vec<$t> {
+            type Output = $t;
+            fn index(&self, id: $id) -> &$t {
+                &self[id.0]
+            }
+        }
+        impl std::ops::IndexMut<$id> for Vec<$t> {
+            fn index_mut(&mut self, id: $id) -> &mut $t {
+                &mut self[id.0]
+            }
+        }
+        impl std::ops::Index<$id> for [$t] {
+            type Output = $t;
+            fn index(&self, id: $id) -> &$t {
+                &self[id.0]
+            }
+        }
+    )+};
+}
+index_by_id!(PageId => Page);
+index_by_id!(SectionId => Section);
+
+impl Site {
+    /// Every page's id, in the order of [`Site::pages`].
+    pub fn page_ids(&self) -> impl Iterator<Item = PageId> + use<> {
+        (0..self.pages.len()).map(PageId)
+    }
+
+    /// Every section's id, in the order of [`Site::sections`].
+    pub fn section_ids(&self) -> impl Iterator<Item = SectionId> + use<> {
+        (0..self.sections.len()).map(SectionId)
+    }
+}
 
 /// A page, with its place in the site.
 #[derive(Debug, Clone)]
@@ -22,11 +76,11 @@ pub struct Page {
     pub slug: String,
     /// URL path, e.g. `/briefing/vulnerability-mining/`.
     pub path: String,
-    /// Index of its section in [`Site::sections`].
-    pub section: usize,
-    /// Neighbours in the section's order (indices into [`Site::pages`]).
-    pub previous: Option<usize>,
-    pub next: Option<usize>,
+    /// Its section.
+    pub section: SectionId,
+    /// Neighbours in the section's order.
+    pub previous: Option<PageId>,
+    pub next: Option<PageId>,
 }
 
 /// A section: an `_index.md` and the pages beside and below it.
@@ -37,11 +91,11 @@ pub struct Section {
     /// Folder relative to `content/` (empty for the home page).
     pub dir: PathBuf,
     pub path: String,
-    pub parent: Option<usize>,
+    pub parent: Option<SectionId>,
     /// Its pages, sorted by the section's `sort_by`.
-    pub pages: Vec<usize>,
+    pub pages: Vec<PageId>,
     /// Its direct subsections, in path order.
-    pub subsections: Vec<usize>,
+    pub subsections: Vec<SectionId>,
 }
 
 /// A redirect from an earlier URL of a page.
@@ -66,46 +120,42 @@ pub struct Site {
     pub config: Config,
     pub sections: Vec<Section>,
     pub pages: Vec<Page>,
-    pub glossary: Collection<TermMeta>,
-    pub entities: Collection<EntityMeta>,
-    pub sources: Collection<SourceMeta>,
+    pub glossary: CollectionItems<TermMeta>,
+    pub entities: CollectionItems<EntityMeta>,
+    pub sources: CollectionItems<SourceMeta>,
     /// The texts of sources, sorted by id.
     pub texts: Vec<crate::content::Text>,
     pub redirects: Vec<Redirect>,
     pub assets: Vec<Asset>,
 }
 
-impl Page {
-    /// The page's body, as the Markdown renderer takes it.
-    pub fn document(&self) -> crate::markdown::Document<'_> {
-        content_document(&self.file, &self.path, &self.meta)
-    }
-}
-
-impl Section {
-    /// The section's body, as the Markdown renderer takes it.
-    pub fn document(&self) -> crate::markdown::Document<'_> {
-        content_document(&self.file, &self.path, &self.meta)
-    }
-}
-
-/// A page's or section's body: it has its own HTML page (no id prefix) and
-/// its terms link themselves.
-pub fn content_document<'a>(
-    file: &'a SourceFile,
-    path: &'a str,
-    meta: &'a PageMeta,
-) -> crate::markdown::Document<'a> {
-    crate::markdown::Document {
-        file,
-        path,
-        citations: &meta.citations,
-        id_prefix: "",
-        autolink: true,
-    }
-}
-
 impl Site {
+    /// Whether a collection has an index page: it has items or an
+    /// `_index.md`.
+    pub fn has_index(&self, c: Collection) -> bool {
+        match c {
+            Collection::Entities => {
+                !self.entities.items.is_empty() || self.entities.intro.is_some()
+            }
+            Collection::Glossary => {
+                !self.glossary.items.is_empty() || self.glossary.intro.is_some()
+            }
+            Collection::Sources => !self.sources.items.is_empty() || self.sources.intro.is_some(),
+        }
+    }
+
+    /// A collection's `_index.md`, if it has one.
+    pub fn intro(
+        &self,
+        c: Collection,
+    ) -> Option<&crate::content::Parsed<crate::content::PageMeta>> {
+        match c {
+            Collection::Entities => self.entities.intro.as_ref(),
+            Collection::Glossary => self.glossary.intro.as_ref(),
+            Collection::Sources => self.sources.intro.as_ref(),
+        }
+    }
+
     /// Resolves `content` under `config`.
     pub fn resolve(config: Config, content: Content) -> Result<Site> {
         let mut diags = Diagnostics::default();
@@ -138,7 +188,7 @@ impl Site {
             by_dir.insert(PathBuf::new(), implicit_home(&config));
         }
         let mut sections: Vec<Section> = Vec::with_capacity(by_dir.len());
-        let mut index_of_dir: HashMap<PathBuf, usize> = HashMap::new();
+        let mut index_of_dir: HashMap<PathBuf, SectionId> = HashMap::new();
         for (dir, s) in by_dir {
             let parent = nearest_section(&index_of_dir, dir.parent());
             let meta = s.parsed.meta;
@@ -154,7 +204,7 @@ impl Site {
                 }
             };
             let Some(path) = path else { continue };
-            let idx = sections.len();
+            let idx = SectionId(sections.len());
             if let Some(p) = parent {
                 sections[p].subsections.push(idx);
             }
@@ -198,7 +248,7 @@ impl Site {
             } else {
                 (p.dir.clone(), p.stem.clone())
             };
-            let section = nearest_section(&index_of_dir, Some(&dir)).unwrap_or(0);
+            let section = nearest_section(&index_of_dir, Some(&dir)).unwrap_or(SectionId::HOME);
             let Some(slug) = diags.take(slug_for(meta.slug.as_deref(), &name, &file)) else {
                 continue;
             };
@@ -231,7 +281,7 @@ impl Site {
 
         // Sorting and neighbours.
         for (i, page) in pages.iter().enumerate() {
-            sections[page.section].pages.push(i);
+            sections[page.section].pages.push(PageId(i));
         }
         for section in &mut sections {
             let sort_by = section.meta.sort_by.unwrap_or_default();
@@ -303,7 +353,7 @@ impl Site {
 
     /// The section at the site root.
     pub fn home(&self) -> &Section {
-        &self.sections[0]
+        &self.sections[SectionId::HOME]
     }
 
     /// The newest `updated` (or `date`) of any page or section, as a day.
@@ -318,7 +368,7 @@ impl Site {
     }
 
     /// A section's ancestors from the home page down, the section included.
-    pub fn section_chain(&self, mut idx: usize) -> Vec<usize> {
+    pub fn section_chain(&self, mut idx: SectionId) -> Vec<SectionId> {
         let mut chain = vec![idx];
         while let Some(p) = self.sections[idx].parent {
             chain.push(p);
@@ -332,7 +382,7 @@ impl Site {
 /// Where a source gives `pages` and has a text, a numbered page of the text
 /// beyond `pages` is an error.
 fn check_text_pages(
-    sources: &Collection<SourceMeta>,
+    sources: &CollectionItems<SourceMeta>,
     texts: &[crate::content::Text],
     diags: &mut Diagnostics,
 ) {
@@ -362,14 +412,6 @@ fn check_text_pages(
     }
 }
 
-/// The URL path of a collection's index (`id` = None) or of one of its items.
-pub fn collection_path(collection: &str, id: Option<&str>) -> String {
-    match id {
-        None => format!("/{collection}/"),
-        Some(id) => format!("/{collection}/{}/", slugify(id)),
-    }
-}
-
 fn implicit_home(config: &Config) -> ContentPage {
     let text: Arc<str> = Arc::from("");
     ContentPage {
@@ -391,9 +433,9 @@ fn implicit_home(config: &Config) -> ContentPage {
 }
 
 fn nearest_section(
-    index_of_dir: &HashMap<PathBuf, usize>,
+    index_of_dir: &HashMap<PathBuf, SectionId>,
     mut dir: Option<&Path>,
-) -> Option<usize> {
+) -> Option<SectionId> {
     while let Some(d) = dir {
         if let Some(&i) = index_of_dir.get(d) {
             return Some(i);
@@ -500,9 +542,9 @@ fn check_unique_urls(
     sections: &[Section],
     pages: &[Page],
     redirects: &[(&SourceFile, Redirect)],
-    glossary: &Collection<TermMeta>,
-    entities: &Collection<EntityMeta>,
-    sources: &Collection<SourceMeta>,
+    glossary: &CollectionItems<TermMeta>,
+    entities: &CollectionItems<EntityMeta>,
+    sources: &CollectionItems<SourceMeta>,
     diags: &mut Diagnostics,
 ) {
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
@@ -530,9 +572,9 @@ fn check_unique_urls(
         }
     };
     // Collections claim their URLs first: they are fixed by the format.
-    for (name, ids) in [
+    for (collection, ids) in [
         (
-            "glossary",
+            Collection::Glossary,
             if glossary.items.is_empty() && glossary.intro.is_none() {
                 vec![]
             } else {
@@ -540,21 +582,21 @@ fn check_unique_urls(
             },
         ),
         (
-            "entities",
+            Collection::Entities,
             entity_urls(
                 entities.items.iter().map(|i| i.id.as_str()),
                 entities.intro.is_some(),
             ),
         ),
         (
-            "sources",
+            Collection::Sources,
             entity_urls(
                 sources.items.iter().map(|i| i.id.as_str()),
                 sources.intro.is_some(),
             ),
         ),
     ] {
-        debug_assert!(COLLECTIONS.contains(&name));
+        let name = collection.name();
         for id in ids {
             let (url, owner) = match id {
                 None => (

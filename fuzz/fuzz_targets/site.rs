@@ -13,7 +13,7 @@ use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
 use sourcebrief::content::{self, ContentPage, PageMeta};
-use sourcebrief::markdown::{Highlighter, Library, Markdown};
+use sourcebrief::markdown::{Highlighter, Markdown};
 use sourcebrief::render::{self, Templates};
 use sourcebrief::site::Site;
 use sourcebrief::{BuildOptions, build};
@@ -74,7 +74,7 @@ fuzz_target!(|data: &[u8]| {
     let markdown = Markdown::new(
         &site.config.markdown,
         fixed.highlighter.clone(),
-        Library::new(&site),
+        render::library(&site),
     );
     let bodies = render::render_markdown(&site, &markdown);
     if bodies.diagnostics().any(|d| d.is_error()) {

@@ -177,12 +177,12 @@ pub struct Item<M> {
 
 /// A typed collection: the items, sorted by id, and an optional `_index.md`.
 #[derive(Debug, Clone)]
-pub struct Collection<M> {
+pub struct CollectionItems<M> {
     pub intro: Option<Parsed<PageMeta>>,
     pub items: Vec<Item<M>>,
 }
 
-impl<M> Default for Collection<M> {
+impl<M> Default for CollectionItems<M> {
     fn default() -> Self {
         Self {
             intro: None,
@@ -191,7 +191,7 @@ impl<M> Default for Collection<M> {
     }
 }
 
-impl<M> Collection<M> {
+impl<M> CollectionItems<M> {
     pub fn get(&self, id: &str) -> Option<&Item<M>> {
         self.items
             .binary_search_by(|i| i.id.as_str().cmp(id))
@@ -213,17 +213,65 @@ impl<M> Collection<M> {
 pub struct Content {
     pub sections: Vec<ContentPage>,
     pub pages: Vec<ContentPage>,
-    pub glossary: Collection<TermMeta>,
-    pub entities: Collection<EntityMeta>,
-    pub sources: Collection<SourceMeta>,
+    pub glossary: CollectionItems<TermMeta>,
+    pub entities: CollectionItems<EntityMeta>,
+    pub sources: CollectionItems<SourceMeta>,
     /// The texts of sources, sorted by id.
     pub texts: Vec<Text>,
     /// Non-Markdown files, relative to `content/`.
     pub assets: Vec<PathBuf>,
 }
 
-/// The top-level folders that hold typed collections.
-pub const COLLECTIONS: [&str; 3] = ["glossary", "entities", "sources"];
+/// The typed collections of a site, each published under `/<name>/` with
+/// an index page and a page per item (the glossary: one page for all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Collection {
+    Entities,
+    Glossary,
+    Sources,
+}
+
+impl Collection {
+    /// Every collection, in the order their index pages are rendered.
+    pub const ALL: [Collection; 3] = [
+        Collection::Entities,
+        Collection::Glossary,
+        Collection::Sources,
+    ];
+
+    /// The collection whose folder is `content/<name>/`.
+    pub fn from_name(name: &str) -> Option<Collection> {
+        Collection::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// Its folder under `content/` and its URL path segment.
+    pub fn name(self) -> &'static str {
+        match self {
+            Collection::Entities => "entities",
+            Collection::Glossary => "glossary",
+            Collection::Sources => "sources",
+        }
+    }
+
+    /// The title of its index page when its `_index.md` gives none.
+    pub fn title(self) -> &'static str {
+        match self {
+            Collection::Entities => "Entities",
+            Collection::Glossary => "Glossary",
+            Collection::Sources => "Sources",
+        }
+    }
+
+    /// The URL path of its index page: `/sources/`.
+    pub fn index_path(self) -> String {
+        format!("/{}/", self.name())
+    }
+
+    /// The URL path of one of its items: `/sources/<slug of id>/`.
+    pub fn item_path(self, id: &str) -> String {
+        format!("/{}/{}/", self.name(), crate::text::slugify(id))
+    }
+}
 
 enum Kind {
     Page,
@@ -232,7 +280,7 @@ enum Kind {
     Entity,
     Source,
     Text,
-    CollectionIntro(usize),
+    CollectionIntro(Collection),
 }
 
 /// Loads and validates `root/content`.
@@ -306,8 +354,8 @@ fn load_with(
             let depth = rel.components().count();
             let is_index = rel.file_stem().is_some_and(|n| n == "_index");
             let kind = match top {
-                Some(t) if depth >= 2 && COLLECTIONS.contains(&t) => {
-                    let i = COLLECTIONS.iter().position(|c| *c == t).unwrap_or(0);
+                Some(t) if depth >= 2 && Collection::from_name(t).is_some() => {
+                    let c = Collection::from_name(t).unwrap_or(Collection::Glossary);
                     if depth > 2 {
                         diags.push(
                             Diagnostic::error(format!(
@@ -317,11 +365,11 @@ fn load_with(
                         );
                         continue;
                     }
-                    match (is_index, i) {
-                        (true, _) => Kind::CollectionIntro(i),
-                        (false, 0) => Kind::Term,
-                        (false, 1) => Kind::Entity,
-                        (false, _) => Kind::Source,
+                    match (is_index, c) {
+                        (true, _) => Kind::CollectionIntro(c),
+                        (false, Collection::Glossary) => Kind::Term,
+                        (false, Collection::Entities) => Kind::Entity,
+                        (false, Collection::Sources) => Kind::Source,
                     }
                 }
                 _ if is_index => Kind::Section,
@@ -382,9 +430,9 @@ fn load_with(
             Some(Loaded::Entity(e)) => content.entities.items.push(e),
             Some(Loaded::Source(s)) => content.sources.items.push(s),
             Some(Loaded::Text(t)) => content.texts.push(t),
-            Some(Loaded::Intro(0, p)) => content.glossary.intro = Some(p),
-            Some(Loaded::Intro(1, p)) => content.entities.intro = Some(p),
-            Some(Loaded::Intro(_, p)) => content.sources.intro = Some(p),
+            Some(Loaded::Intro(Collection::Glossary, p)) => content.glossary.intro = Some(p),
+            Some(Loaded::Intro(Collection::Entities, p)) => content.entities.intro = Some(p),
+            Some(Loaded::Intro(Collection::Sources, p)) => content.sources.intro = Some(p),
             None => {}
         }
     }
@@ -404,7 +452,7 @@ enum Loaded {
     Entity(Item<EntityMeta>),
     Source(Item<SourceMeta>),
     Text(Text),
-    Intro(usize, Parsed<PageMeta>),
+    Intro(Collection, Parsed<PageMeta>),
 }
 
 /// A Markdown file: `.md` or `.markdown`, in any case (`UPPER.MD` is a

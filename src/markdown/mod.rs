@@ -34,6 +34,10 @@
 //! A pass only reads and rewrites events and writes its findings into the
 //! [`PassContext`]; it never renders HTML for the whole page, so a new feature
 //! is a new file and a new line in [`Markdown::passes`], nothing else.
+//!
+//! This module does not know the site: a body comes in as a [`Document`] and
+//! what the passes resolve against (sources, glossary, entities) as a
+//! [`Library`], both made where rendering starts ([`crate::render`]).
 
 pub mod blocks;
 pub mod citations;
@@ -57,7 +61,6 @@ use serde::Serialize;
 use crate::config::MarkdownConfig;
 use crate::content::{CitationDecl, SourceFile};
 use crate::error::Diagnostic;
-use crate::site::Site;
 pub use citations::{Citation, CitationUse};
 pub use highlight::Highlighter;
 
@@ -102,90 +105,6 @@ pub struct Library {
     pub terms: glossary::TermMatcher,
     /// Entities by id, title and alias.
     pub entities: entities::EntityIndex,
-}
-
-impl Library {
-    pub fn new(site: &Site) -> Self {
-        let sources = site
-            .sources
-            .items
-            .iter()
-            .map(|item| {
-                let m = &item.parsed.meta;
-                let path = crate::site::collection_path("sources", Some(&item.id));
-                let info = SourceInfo {
-                    title: m.title.clone(),
-                    short: m.short.clone().unwrap_or_else(|| m.title.clone()),
-                    pages: m.pages,
-                    url: m.url.clone(),
-                    pdf: m.pdf.clone(),
-                    pdf_page_offset: m.pdf_page_offset,
-                    text: site.text(&item.id).map(|t| t.text.clone()),
-                    permalink: site.config.permalink(&path),
-                    path,
-                };
-                (item.id.clone(), info)
-            })
-            .collect();
-        Self {
-            sources,
-            terms: term_matcher(site),
-            entities: entity_index(site),
-        }
-    }
-}
-
-fn entity_index(site: &Site) -> entities::EntityIndex {
-    use crate::site::collection_path;
-    let list = site
-        .entities
-        .items
-        .iter()
-        .map(|item| {
-            let m = &item.parsed.meta;
-            (
-                item.id.clone(),
-                m.title.clone(),
-                m.aliases.clone(),
-                site.config
-                    .permalink(&collection_path("entities", Some(&item.id))),
-            )
-        })
-        .collect();
-    entities::EntityIndex::new(list, site.config.autolink_entities)
-}
-
-/// The glossary terms of a site, in the order of `site.glossary.items`.
-pub fn term_infos(site: &Site) -> Vec<glossary::TermInfo> {
-    use crate::site::collection_path;
-    let glossary_url = site.config.permalink(&collection_path("glossary", None));
-    site.glossary
-        .items
-        .iter()
-        .map(|item| {
-            let m = &item.parsed.meta;
-            let href = match &m.entity {
-                Some(e) => site.config.permalink(&collection_path("entities", Some(e))),
-                None => format!("{glossary_url}#{}", crate::text::slugify(&item.id)),
-            };
-            glossary::TermInfo {
-                id: item.id.clone(),
-                term: m.term.clone(),
-                expansion: m.expansion.clone(),
-                href,
-            }
-        })
-        .collect()
-}
-
-fn term_matcher(site: &Site) -> glossary::TermMatcher {
-    let mut names = Vec::new();
-    for (i, item) in site.glossary.items.iter().enumerate() {
-        let m = &item.parsed.meta;
-        names.push((m.term.clone(), i));
-        names.extend(m.aliases.iter().map(|a| (a.clone(), i)));
-    }
-    glossary::TermMatcher::new(term_infos(site), names)
 }
 
 /// An event with the byte range of the body it came from.

@@ -264,7 +264,7 @@ impl Indexes {
         let mut indexes = Indexes {
             claims: ClaimIndex::new(),
             term_pages: vec![Vec::new(); site.glossary.items.len()],
-            terms: crate::markdown::term_infos(site),
+            terms: super::term_infos(site),
             mentions: vec![Vec::new(); site.entities.items.len()],
         };
         // Documents come in order: each contribution goes at the end. (One
@@ -399,7 +399,7 @@ mod tests {
     use super::*;
     use crate::build::{self, BuildOptions};
     use crate::config::Overrides;
-    use crate::markdown::{Highlighter, Library, Markdown};
+    use crate::markdown::{Highlighter, Markdown};
 
     const SOURCE: &str = "+++\ntitle = \"Report\"\n+++\nThe report.\n";
     const TERM: &str = "+++\nterm = \"APT\"\n+++\nA group.\n";
@@ -430,7 +430,7 @@ mod tests {
         let markdown = Markdown::new(
             &site.config.markdown,
             std::sync::Arc::new(Highlighter::new()),
-            Library::new(&site),
+            crate::render::library(&site),
         );
         let bodies = super::super::render_markdown(&site, &markdown);
         (dir, site, bodies)

@@ -2,6 +2,7 @@
 //! page through its template (in parallel), into in-memory output files.
 
 pub mod indexes;
+pub mod library;
 pub mod sources;
 pub mod templates;
 pub mod views;
@@ -13,8 +14,12 @@ use tera::Context;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::{Document, Markdown, Rendered};
-use crate::site::{Site, collection_path};
+use crate::site::{Collection, PageId, SectionId, Site};
+
+crate::index_by_id!(PageId => Rendered);
+crate::index_by_id!(SectionId => Rendered);
 pub use indexes::Indexes;
+pub use library::{library, term_infos};
 pub use templates::Templates;
 use views::Views;
 
@@ -77,7 +82,7 @@ impl Bodies {
                     .map(|(g, r)| DocRef {
                         file: &g.parsed.file,
                         title: format!("Glossary: {}", g.parsed.meta.term),
-                        path: collection_path("glossary", None),
+                        path: Collection::Glossary.index_path(),
                         rendered: r,
                         is_content: false,
                     }),
@@ -90,7 +95,7 @@ impl Bodies {
                     .map(|(e, r)| DocRef {
                         file: &e.parsed.file,
                         title: e.parsed.meta.title.clone(),
-                        path: collection_path("entities", Some(&e.id)),
+                        path: Collection::Entities.item_path(&e.id),
                         rendered: r,
                         is_content: false,
                     }),
@@ -123,24 +128,50 @@ impl Bodies {
     }
 }
 
+/// A page's body, as the Markdown renderer takes it.
+pub fn page_document(p: &crate::site::Page) -> Document<'_> {
+    content_document(&p.file, &p.path, &p.meta)
+}
+
+/// A section's body, as the Markdown renderer takes it.
+pub fn section_document(s: &crate::site::Section) -> Document<'_> {
+    content_document(&s.file, &s.path, &s.meta)
+}
+
+/// A page's or section's body: it has its own HTML page (no id prefix) and
+/// its terms link themselves.
+pub fn content_document<'a>(
+    file: &'a crate::content::SourceFile,
+    path: &'a str,
+    meta: &'a crate::content::PageMeta,
+) -> Document<'a> {
+    Document {
+        file,
+        path,
+        citations: &meta.citations,
+        id_prefix: "",
+        autolink: true,
+    }
+}
+
 /// Renders the Markdown of every page, section and source.
 pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
     let pages = site
         .pages
         .par_iter()
-        .map(|p| markdown.render(p.document()))
+        .map(|p| markdown.render(page_document(p)))
         .collect();
     let sections = site
         .sections
         .par_iter()
-        .map(|s| markdown.render(s.document()))
+        .map(|s| markdown.render(section_document(s)))
         .collect();
     let sources = site
         .sources
         .items
         .par_iter()
         .map(|item| {
-            let path = collection_path("sources", Some(&item.id));
+            let path = Collection::Sources.item_path(&item.id);
             markdown.render(Document {
                 file: &item.parsed.file,
                 path: &path,
@@ -150,7 +181,7 @@ pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
             })
         })
         .collect();
-    let glossary_path = collection_path("glossary", None);
+    let glossary_path = Collection::Glossary.index_path();
     let glossary = site
         .glossary
         .items
@@ -171,7 +202,7 @@ pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
         .items
         .par_iter()
         .map(|item| {
-            let path = collection_path("entities", Some(&item.id));
+            let path = Collection::Entities.item_path(&item.id);
             markdown.render(Document {
                 file: &item.parsed.file,
                 path: &path,
@@ -212,16 +243,14 @@ pub fn file_for_path(path: &str) -> PathBuf {
 /// One templated output of a site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
-    /// `site.pages[i]`.
-    Page(usize),
-    /// `site.sections[i]`.
-    Section(usize),
+    Page(PageId),
+    Section(SectionId),
     /// `/sources/<id>/` of `site.sources.items[i]`.
     Source(usize),
     /// `/entities/<id>/` of `site.entities.items[i]`.
     Entity(usize),
-    /// The index page of a collection: `glossary`, `entities` or `sources`.
-    Index(&'static str),
+    /// The index page of a collection.
+    Index(Collection),
     /// `/404.html`.
     NotFound,
 }
@@ -241,24 +270,17 @@ pub fn render_templates(
 /// Every templated output a site has, in the order pages, sections,
 /// sources, entities, collection indexes, 404 page.
 pub fn targets(site: &Site, templates: &Templates) -> Vec<Target> {
-    let index = |name: &'static str, has: bool| has.then_some(Target::Index(name));
-    (0..site.pages.len())
+    site.page_ids()
         .map(Target::Page)
-        .chain((0..site.sections.len()).map(Target::Section))
+        .chain(site.section_ids().map(Target::Section))
         .chain((0..site.sources.items.len()).map(Target::Source))
         .chain((0..site.entities.items.len()).map(Target::Entity))
-        .chain(index(
-            "entities",
-            !site.entities.items.is_empty() || site.entities.intro.is_some(),
-        ))
-        .chain(index(
-            "glossary",
-            !site.glossary.items.is_empty() || site.glossary.intro.is_some(),
-        ))
-        .chain(index(
-            "sources",
-            !site.sources.items.is_empty() || site.sources.intro.is_some(),
-        ))
+        .chain(
+            Collection::ALL
+                .into_iter()
+                .filter(|&c| site.has_index(c))
+                .map(Target::Index),
+        )
         .chain(templates.has("404.html").then_some(Target::NotFound))
         .collect()
 }
@@ -268,9 +290,9 @@ pub fn target_file(site: &Site, target: Target) -> PathBuf {
     file_for_path(&match target {
         Target::Page(i) => site.pages[i].path.clone(),
         Target::Section(i) => site.sections[i].path.clone(),
-        Target::Source(i) => collection_path("sources", Some(&site.sources.items[i].id)),
-        Target::Entity(i) => collection_path("entities", Some(&site.entities.items[i].id)),
-        Target::Index(name) => collection_path(name, None),
+        Target::Source(i) => Collection::Sources.item_path(&site.sources.items[i].id),
+        Target::Entity(i) => Collection::Entities.item_path(&site.entities.items[i].id),
+        Target::Index(c) => c.index_path(),
         Target::NotFound => "/404.html".to_string(),
     })
 }
@@ -410,13 +432,17 @@ pub fn render_each(
                 }
                 Target::Section(i) => {
                     let s = &site.sections[i];
-                    let default = if i == 0 { "index.html" } else { "section.html" };
+                    let default = if i == SectionId::HOME {
+                        "index.html"
+                    } else {
+                        "section.html"
+                    };
                     let template = s.meta.template.as_deref().unwrap_or(default);
                     render(template, &s.file, &s.path, "section", &views.section(i))
                 }
                 Target::Source(i) => {
                     let item = &site.sources.items[i];
-                    let path = collection_path("sources", Some(&item.id));
+                    let path = Collection::Sources.item_path(&item.id);
                     render(
                         "source.html",
                         &item.parsed.file,
@@ -427,7 +453,7 @@ pub fn render_each(
                 }
                 Target::Entity(i) => {
                     let item = &site.entities.items[i];
-                    let path = collection_path("entities", Some(&item.id));
+                    let path = Collection::Entities.item_path(&item.id);
                     render(
                         "entity.html",
                         &item.parsed.file,
@@ -436,14 +462,7 @@ pub fn render_each(
                         &views.entity(i),
                     )
                 }
-                Target::Index(name) => {
-                    let title = match name {
-                        "glossary" => "Glossary",
-                        "entities" => "Entities",
-                        _ => "Sources",
-                    };
-                    render_collection_index(name, title, site, &views, &render)
-                }
+                Target::Index(c) => render_collection_index(c, site, &views, &render),
                 Target::NotFound => not_found(),
             };
             let result = file.and_then(|f| sink(k, t, f));
@@ -476,28 +495,24 @@ type RenderFn<'r> = dyn Fn(
 /// The index page of a collection (`/glossary/`, `/sources/`): the
 /// template `<name>.html`, with the collection's `_index.md` if it has one.
 fn render_collection_index(
-    name: &str,
-    default_title: &str,
+    c: Collection,
     site: &Site,
     views: &Views<'_>,
     render: &RenderFn<'_>,
 ) -> Result<OutputFile> {
-    let intro = match name {
-        "glossary" => site.glossary.intro.as_ref(),
-        "entities" => site.entities.intro.as_ref(),
-        _ => site.sources.intro.as_ref(),
-    };
+    let name = c.name();
+    let intro = site.intro(c);
     let empty = crate::content::SourceFile {
         rel: format!("content/{name}/_index.md").into(),
         text: std::sync::Arc::from(""),
         front_matter: 0..0,
         body_start: 0,
     };
-    let view = views.collection_index(name, intro.map(|p| &p.meta), default_title);
+    let view = views.collection_index(c, intro.map(|p| &p.meta));
     render(
         &format!("{name}.html"),
         intro.map_or(&empty, |p| &p.file),
-        &collection_path(name, None),
+        &c.index_path(),
         "section",
         &view,
     )

@@ -9,7 +9,7 @@ use crate::config::ConfigView;
 use crate::content::PageMeta;
 use crate::content::meta::Extra;
 use crate::markdown::{Citation, Rendered, TocEntry};
-use crate::site::{Page, Section, Site, collection_path};
+use crate::site::{Collection, Page, PageId, Section, SectionId, Site};
 
 use super::sources::{Claim, ClaimIndex, ClaimPassage};
 
@@ -540,12 +540,12 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|&i| self.section_link(i))
                 .collect(),
-            home: self.section_link(0),
+            home: self.section_link(SectionId::HOME),
             last_updated: self.site.last_updated(),
         }
     }
 
-    pub fn section_link(&self, i: usize) -> LinkView<'a> {
+    pub fn section_link(&self, i: SectionId) -> LinkView<'a> {
         let s: &'a Section = &self.site.sections[i];
         LinkView {
             title: title_of(&s.meta.title),
@@ -554,7 +554,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn page_link(&self, i: usize) -> LinkView<'a> {
+    pub fn page_link(&self, i: PageId) -> LinkView<'a> {
         let p: &'a Page = &self.site.pages[i];
         LinkView {
             title: title_of(&p.meta.title),
@@ -563,7 +563,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn page_summary(&self, i: usize) -> PageSummary<'a> {
+    pub fn page_summary(&self, i: PageId) -> PageSummary<'a> {
         let p: &'a Page = &self.site.pages[i];
         let words = self.page_bodies[i].word_count;
         PageSummary {
@@ -586,7 +586,7 @@ impl<'a> Views<'a> {
         meta: &'a PageMeta,
         path: &'a str,
         body: &'a Rendered,
-        ancestors: Vec<usize>,
+        ancestors: Vec<SectionId>,
     ) -> DocView<'a> {
         let date = meta.date.as_ref().map(|d| d.as_str());
         let updated = meta.updated.as_ref().map(|d| d.as_str());
@@ -617,7 +617,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn page(&self, i: usize) -> PageView<'a> {
+    pub fn page(&self, i: PageId) -> PageView<'a> {
         let p: &'a Page = &self.site.pages[i];
         PageView {
             doc: self.doc(
@@ -645,7 +645,7 @@ impl<'a> Views<'a> {
                 "{}#{anchor}",
                 self.site
                     .config
-                    .permalink(&collection_path("glossary", None))
+                    .permalink(&Collection::Glossary.index_path())
             ),
             anchor,
             href: &info.href,
@@ -682,7 +682,7 @@ impl<'a> Views<'a> {
                     summary: self.term_summary(i),
                     aliases: &meta.aliases,
                     entity: meta.entity.as_deref().map(|e| {
-                        let path = collection_path("entities", Some(e));
+                        let path = Collection::Entities.item_path(e);
                         let title = self
                             .site
                             .entities
@@ -798,7 +798,7 @@ impl<'a> Views<'a> {
     fn source_summary(&self, i: usize) -> SourceSummary<'a> {
         let item = &self.site.sources.items[i];
         let m = &item.parsed.meta;
-        let path = collection_path("sources", Some(&item.id));
+        let path = Collection::Sources.item_path(&item.id);
         SourceSummary {
             id: &item.id,
             title: &m.title,
@@ -864,23 +864,22 @@ impl<'a> Views<'a> {
 
     pub fn collection_index(
         &self,
-        name: &str,
+        c: Collection,
         meta: Option<&'a PageMeta>,
-        default_title: &'a str,
     ) -> CollectionIndexView<'a> {
-        let path = collection_path(name, None);
+        let path = c.index_path();
         let permalink = self.site.config.permalink(&path);
-        let terms = if name == "glossary" {
+        let terms = if c == Collection::Glossary {
             self.term_entries()
         } else {
             Vec::new()
         };
-        let json_ld = if name == "glossary" {
+        let json_ld = if c == Collection::Glossary {
             self.glossary_json_ld(&terms, &permalink)
         } else {
             String::new()
         };
-        let sources = if name == "sources" {
+        let sources = if c == Collection::Sources {
             (0..self.site.sources.items.len())
                 .map(|i| SourceEntry {
                     summary: self.source_summary(i),
@@ -890,15 +889,13 @@ impl<'a> Views<'a> {
         } else {
             Vec::new()
         };
-        let groups = if name == "entities" {
+        let groups = if c == Collection::Entities {
             self.entity_groups()
         } else {
             Vec::new()
         };
         CollectionIndexView {
-            title: meta
-                .and_then(|m| m.title.as_deref())
-                .unwrap_or(default_title),
+            title: meta.and_then(|m| m.title.as_deref()).unwrap_or(c.title()),
             description: meta.and_then(|m| m.description.as_deref()).unwrap_or(""),
             permalink,
             path,
@@ -913,7 +910,7 @@ impl<'a> Views<'a> {
     fn entity_summary(&self, i: usize) -> EntitySummary<'a> {
         let item = &self.site.entities.items[i];
         let m = &item.parsed.meta;
-        let path = collection_path("entities", Some(&item.id));
+        let path = Collection::Entities.item_path(&item.id);
         EntitySummary {
             id: &item.id,
             title: &m.title,
@@ -1012,7 +1009,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn section(&self, i: usize) -> SectionView<'a> {
+    pub fn section(&self, i: SectionId) -> SectionView<'a> {
         let s: &'a Section = &self.site.sections[i];
         let mut chain = self.site.section_chain(i);
         chain.pop();

@@ -31,11 +31,11 @@ use crate::anchors::AnchorIndex;
 use crate::build::{self, BuildOptions};
 use crate::content::{self, LoadCache};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::markdown::{Document, Highlighter, Library, Markdown, Rendered};
+use crate::markdown::{Document, Highlighter, Markdown, Rendered};
 use crate::output::{self, CopyFile};
 use crate::render::{self, Bodies, Indexes, OutputFile, Target, Templates};
 use crate::serve::watch::Changes;
-use crate::site::Site;
+use crate::site::{PageId, SectionId, Site};
 use crate::theme::Origin;
 
 /// The bytes of one served file.
@@ -215,11 +215,11 @@ pub fn dependents(old: &Site, new: &Site) -> Dirty {
 
     // What a link to a page or section shows: its title and path.
     type Link<'a> = (&'a Path, Option<&'a str>, &'a str);
-    fn page_link(site: &Site, i: usize) -> Link<'_> {
+    fn page_link(site: &Site, i: PageId) -> Link<'_> {
         let p = &site.pages[i];
         (&p.file.rel, p.meta.title.as_deref(), &p.path)
     }
-    fn section_links<'a>(site: &'a Site, list: &[usize]) -> Vec<Link<'a>> {
+    fn section_links<'a>(site: &'a Site, list: &[SectionId]) -> Vec<Link<'a>> {
         list.iter()
             .map(|&i| {
                 let s = &site.sections[i];
@@ -233,14 +233,14 @@ pub fn dependents(old: &Site, new: &Site) -> Dirty {
     }
     // Every section's ancestors, as its pages and itself show them.
     fn chains(site: &Site) -> Vec<Vec<Link<'_>>> {
-        (0..site.sections.len())
+        site.section_ids()
             .map(|i| section_links(site, &site.section_chain(i)))
             .collect()
     }
 
     // The main navigation, shown by every template.
     let nav = |site: &Site| -> Vec<(Option<String>, String)> {
-        let mut list = vec![0];
+        let mut list = vec![SectionId::HOME];
         list.extend(&site.home().subsections);
         section_links(site, &list)
             .into_iter()
@@ -280,7 +280,7 @@ pub fn dependents(old: &Site, new: &Site) -> Dirty {
                         != page.previous.map(|j| page_link(new, j))
                     || before.next.map(|j| page_link(old, j))
                         != page.next.map(|j| page_link(new, j))
-                    || old_chains[before.section] != new_chains[page.section]
+                    || old_chains[before.section.0] != new_chains[page.section.0]
             }
         };
         if stale {
@@ -296,7 +296,7 @@ pub fn dependents(old: &Site, new: &Site) -> Dirty {
                 let before = &old.sections[o];
                 fn listed<'s>(
                     site: &'s Site,
-                    list: &'s [usize],
+                    list: &'s [PageId],
                 ) -> impl Iterator<Item = &'s OsStr> {
                     list.iter()
                         .map(move |&j| site.pages[j].file.rel.as_os_str())
@@ -473,7 +473,7 @@ fn output_key(site: &Site, target: Target) -> Option<OsString> {
             .rel
             .clone()
             .into_os_string(),
-        Target::Index(name) => OsString::from(format!("@index/{name}")),
+        Target::Index(c) => OsString::from(format!("@index/{}", c.name())),
         Target::NotFound => return None,
     })
 }
@@ -563,7 +563,11 @@ fn full(options: &BuildOptions) -> Result<(Good, Outcome)> {
     let config = &site.config;
     let templates = Templates::load(&config.root, &config.theme, config.template_budget)?;
     let highlighter = Arc::new(Highlighter::new());
-    let markdown = Markdown::new(&config.markdown, highlighter.clone(), Library::new(&site));
+    let markdown = Markdown::new(
+        &config.markdown,
+        highlighter.clone(),
+        render::library(&site),
+    );
     let bodies = render::render_markdown(&site, &markdown);
     let n_bodies = bodies.diagnostics_len();
     let mut warnings = check_bodies(&bodies, &vec![true; n_bodies])?;
@@ -715,7 +719,7 @@ fn incremental(good: &mut Good, changes: &Changes) -> Result<Outcome> {
                 markdown = Some(Markdown::new(
                     &new.config.markdown,
                     good.highlighter.clone(),
-                    Library::new(new),
+                    render::library(new),
                 ));
             }
             let md = markdown.as_ref().unwrap_or(&good.markdown);
@@ -873,9 +877,16 @@ fn reuse_bodies(
             _ => (markdown.render(doc), true),
         }
     };
-    let pages: Vec<(Rendered, bool)> = new.pages.par_iter().map(|p| get(p.document())).collect();
-    let sections: Vec<(Rendered, bool)> =
-        new.sections.par_iter().map(|s| get(s.document())).collect();
+    let pages: Vec<(Rendered, bool)> = new
+        .pages
+        .par_iter()
+        .map(|p| get(render::page_document(p)))
+        .collect();
+    let sections: Vec<(Rendered, bool)> = new
+        .sections
+        .par_iter()
+        .map(|s| get(render::section_document(s)))
+        .collect();
     let collections = if dirty.all_bodies || dirty.texts {
         let fresh = render::render_markdown(new, markdown);
         Some((fresh.sources, fresh.glossary, fresh.entities))

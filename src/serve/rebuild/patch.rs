@@ -38,16 +38,17 @@ use crate::anchors::{self, AnchorIndex};
 use crate::content::{PageMeta, SourceFile};
 use crate::error::{Diagnostics, Error, Result};
 use crate::markdown::Rendered;
+use crate::render::content_document;
 use crate::render::indexes::{Contribution, Touched};
 use crate::render::{self, Bodies, DocRef, Target};
 use crate::serve::watch::Changes;
-use crate::site::{Site, content_document};
+use crate::site::{Collection, PageId, SectionId, Site};
 
 /// A page or section of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Doc {
-    Page(usize),
-    Section(usize),
+    Page(PageId),
+    Section(SectionId),
 }
 
 impl Doc {
@@ -105,12 +106,12 @@ impl Doc {
         site.pages
             .iter()
             .position(|p| p.file.rel == rel)
-            .map(Doc::Page)
+            .map(|i| Doc::Page(PageId(i)))
             .or_else(|| {
                 site.sections
                     .iter()
                     .position(|s| s.file.rel == rel)
-                    .map(Doc::Section)
+                    .map(|i| Doc::Section(SectionId(i)))
             })
     }
 
@@ -299,10 +300,7 @@ pub(super) fn apply(good: &mut Good, edits: Vec<Edit>) -> Result<Outcome> {
             .refresh_source(&good.site, &good.bodies, i)
             .is_empty()
         {
-            lost.insert(crate::site::collection_path(
-                "sources",
-                Some(&good.site.sources.items[i].id),
-            ));
+            lost.insert(Collection::Sources.item_path(&good.site.sources.items[i].id));
         }
     }
     undo.sources = recited;
@@ -315,14 +313,14 @@ pub(super) fn apply(good: &mut Good, edits: Vec<Edit>) -> Result<Outcome> {
     for id in &touched.sources {
         if let Some(i) = good.site.sources.items.iter().position(|s| &s.id == id) {
             wanted.insert(Target::Source(i));
-            wanted.insert(Target::Index("sources"));
+            wanted.insert(Target::Index(Collection::Sources));
         }
     }
     for &e in &touched.entities {
         wanted.insert(Target::Entity(e));
     }
     if !touched.terms.is_empty() {
-        wanted.insert(Target::Index("glossary"));
+        wanted.insert(Target::Index(Collection::Glossary));
     }
     let outputs = render::render_targets(
         &good.site,
