@@ -19,11 +19,12 @@ use crate::config::{Config, Overrides, RawConfig};
 use crate::content;
 use crate::error::{Diagnostic, Diagnostics, Result, sort_diagnostics};
 use crate::fs::checked_walk;
-use crate::markdown::{Highlighter, Markdown};
+use crate::markdown::{Highlighter, Markdown, Rendered};
 use crate::output::{self, CopyFile};
 use crate::render::{self, OutputFile, Templates};
 use crate::site::Site;
 use crate::theme;
+use rayon::prelude::*;
 
 /// What to build.
 #[derive(Debug, Clone, Default)]
@@ -180,6 +181,12 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared> {
     let mut warnings = diags.finish()?;
     sort_diagnostics(&mut warnings);
     let indexes = render::Indexes::new(&site, &bodies);
+    // What is left to read of the bodies is what the templates show.
+    let mut bodies = bodies;
+    bodies
+        .all_mut()
+        .par_bridge()
+        .for_each(Rendered::keep_only_what_templates_show);
     Ok(Prepared {
         site,
         templates,

@@ -273,6 +273,21 @@ impl<'r> BlockIndex<'r> {
 }
 
 impl Rendered {
+    /// Drops what only the checks and indexes read (every heading, block,
+    /// marker, quote, link and anchor id, and the diagnostics), keeping
+    /// what templates show: the HTML, the table of contents, the reference
+    /// list, the terms and mentions, the word count. `build` calls it once
+    /// the anchors, links and indexes are made, before the templates run.
+    pub fn keep_only_what_templates_show(&mut self) {
+        self.headings = Vec::new();
+        self.citation_uses = Vec::new();
+        self.quotes = Vec::new();
+        self.blocks = Vec::new();
+        self.anchors = Vec::new();
+        self.links = Vec::new();
+        self.diagnostics = Vec::new();
+    }
+
     /// Every id in the body a reader may link to: headings, blocks,
     /// reference-list entries and citation markers, footnotes and their
     /// references.

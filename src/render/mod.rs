@@ -107,6 +107,16 @@ impl Bodies {
 }
 
 impl Bodies {
+    /// Every body, to change in place.
+    pub fn all_mut(&mut self) -> impl Iterator<Item = &mut Rendered> {
+        self.pages
+            .iter_mut()
+            .chain(&mut self.sections)
+            .chain(&mut self.sources)
+            .chain(&mut self.glossary)
+            .chain(&mut self.entities)
+    }
+
     /// How many bodies there are (the length of the fresh flags `serve` keeps).
     pub fn diagnostics_len(&self) -> usize {
         self.pages.len()
