@@ -95,3 +95,39 @@ fn malformed_heads_are_refused() {
         );
     }
 }
+
+/// A connection that sends nothing, one that sends half a request head (a
+/// slowloris), and one left open after a keep-alive answer are all closed
+/// by the server once the header timeout (15 s) has passed.
+#[test]
+fn idle_and_slow_connections_are_closed_after_the_header_timeout() {
+    let s = Served::start("serve-basic", &[]);
+    s.wait_for_text("/about/", "The about page.");
+    let silent = TcpStream::connect(s.addr).unwrap();
+    let mut slow = TcpStream::connect(s.addr).unwrap();
+    write!(slow, "GET /about/ HTTP/1.1\r\nHost: {}\r\n", s.host()).unwrap();
+    let mut kept = TcpStream::connect(s.addr).unwrap();
+    write!(kept, "GET /app.css HTTP/1.1\r\nHost: {}\r\n\r\n", s.host()).unwrap();
+    let start = std::time::Instant::now();
+    // The answer to the complete request comes at once.
+    kept.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut first = [0u8; 12];
+    kept.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    for (name, mut stream) in [("silent", silent), ("slow", slow), ("kept", kept)] {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(25)))
+            .unwrap();
+        let mut rest = Vec::new();
+        // Reads to the end: what is left of an answer, then the close.
+        let read = stream.read_to_end(&mut rest);
+        assert!(read.is_ok(), "{name}: not closed within 25 s: {read:?}");
+        let answers = String::from_utf8_lossy(&rest).matches("HTTP/1.1 ").count();
+        assert_eq!(answers, 0, "{name} got a second answer");
+    }
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_secs(14) && waited < Duration::from_secs(25),
+        "closed after {waited:?}"
+    );
+}
