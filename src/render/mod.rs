@@ -398,7 +398,7 @@ pub fn render_each(
         cx.insert("head", &head);
         cx.insert("current_path", path);
         cx.insert("current_url", &site.config.permalink(path));
-        let html = templates.render(template, &cx, path)?;
+        let html = templates.render(template, cx, path)?;
         Ok(OutputFile {
             path: file_for_path(path),
             bytes: html.into_bytes(),
@@ -418,7 +418,7 @@ pub fn render_each(
         );
         cx.insert("current_path", "/404.html");
         cx.insert("current_url", &site.config.permalink("/404.html"));
-        let html = templates.render("404.html", &cx, "/404.html")?;
+        let html = templates.render("404.html", cx, "/404.html")?;
         Ok(OutputFile {
             path: PathBuf::from("404.html"),
             bytes: html.into_bytes(),

@@ -19,7 +19,10 @@ use crate::fs::checked_walk;
 use crate::theme;
 
 pub struct Templates {
-    tera: Tera,
+    /// Shared with the threads outputs are rendered on.
+    tera: Arc<Tera>,
+    /// Idle render threads (see [`Templates::render`]).
+    helpers: std::sync::Mutex<Vec<Helper>>,
     /// Template name → (file shown in messages, its text).
     sources: HashMap<String, (PathBuf, Arc<str>)>,
     /// How long one output may take.
@@ -50,6 +53,38 @@ impl std::io::Write for Budgeted {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+/// What a [`Job`] gives back: the output, and its context.
+type Done = (tera::TeraResult<Vec<u8>>, Context);
+
+/// One output's render, run on a [`Helper`].
+type Job = Box<dyn FnOnce() -> Done + Send>;
+
+/// A thread that renders outputs one at a time, so that the caller can
+/// stop waiting for one whose template never ends (a loop that writes
+/// nothing cannot be stopped where it runs). Idle helpers are kept for the
+/// next output; one that ran past the budget is let go.
+struct Helper {
+    jobs: std::sync::mpsc::Sender<Job>,
+    results: std::sync::mpsc::Receiver<Done>,
+}
+
+impl Helper {
+    fn spawn() -> std::io::Result<Self> {
+        let (jobs, next) = std::sync::mpsc::channel::<Job>();
+        let (done, results) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("template".into())
+            .spawn(move || {
+                for job in next {
+                    if done.send(job()).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        Ok(Helper { jobs, results })
     }
 }
 
@@ -95,7 +130,8 @@ impl Templates {
             .collect();
         let result = tera.add_raw_templates(batch);
         let templates = Self {
-            tera,
+            tera: Arc::new(tera),
+            helpers: std::sync::Mutex::new(Vec::new()),
             sources,
             budget,
         };
@@ -117,32 +153,84 @@ impl Templates {
 
     /// Renders `name` with `context`.
     ///
-    /// An output that takes longer than the budget stops with an error (the
-    /// template's writes are where time is looked at, so a loop that writes
-    /// nothing is not stopped).
+    /// An output that takes longer than the budget stops with an error. A
+    /// template that writes is stopped at its next write past the deadline
+    /// (the writer looks at the clock); to stop one that loops without
+    /// writing, outputs are rendered on helper threads, and each is waited
+    /// for only as long as the budget. Such a thread cannot be stopped from
+    /// outside: it is let go, to end on its own (`build` exits meanwhile;
+    /// `serve` goes on with the last good site while it runs).
     /// `output` is the output's path, for the message.
-    pub fn render(&self, name: &str, context: &Context, output: &str) -> Result<String> {
-        let mut out = Budgeted {
-            bytes: Vec::with_capacity(16 * 1024),
-            deadline: Instant::now() + self.budget,
-            writes: 0,
+    pub fn render(&self, name: &str, context: Context, output: &str) -> Result<String> {
+        let deadline = Instant::now() + self.budget;
+        let job: Job = {
+            let tera = Arc::clone(&self.tera);
+            let name = name.to_string();
+            Box::new(move || {
+                let mut out = Budgeted {
+                    bytes: Vec::with_capacity(16 * 1024),
+                    deadline,
+                    writes: 0,
+                };
+                let result = tera
+                    .render_to(&name, &context, &mut out)
+                    .map(|()| out.bytes);
+                // The context goes back to be freed where it was made (the
+                // allocator frees faster on the thread that allocated).
+                (result, context)
+            })
         };
-        match self.tera.render_to(name, context, &mut out) {
-            Ok(()) => String::from_utf8(out.bytes).map_err(|_| {
+        let idle = self.helpers.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let helper = match idle {
+            Some(h) => h,
+            None => Helper::spawn().map_err(|e| {
+                Error::msg(format!("no thread to render the output {output} on: {e}"))
+            })?,
+        };
+        if helper.jobs.send(job).is_err() {
+            return Err(Error::msg(format!(
+                "template `{name}` failed for the output {output} (its thread is gone)"
+            )));
+        }
+        let result = match helper.results.recv_timeout(self.budget) {
+            Ok((result, context)) => {
+                self.helpers
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(helper);
+                drop(context);
+                result
+            }
+            // The helper is left to its loop; once that ends, it finds its
+            // channels closed and ends too.
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                return Err(self.over_budget(name, output));
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::msg(format!(
+                    "template `{name}` failed for the output {output} (its thread ended without a result)"
+                )));
+            }
+        };
+        match result {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
                 Error::msg(format!("template `{name}` wrote bytes that are not UTF-8"))
             }),
-            Err(_) if Instant::now() >= out.deadline => {
-                let shown = self
-                    .sources
-                    .get(name)
-                    .map_or_else(|| name.to_string(), |(f, _)| f.display().to_string());
-                Err(Error::msg(format!(
-                    "{shown} took longer than {} s for the output {output}, and was stopped (a loop that does not end?); raise the limit with --template-budget",
-                    self.budget.as_secs_f64()
-                )))
-            }
+            Err(_) if Instant::now() >= deadline => Err(self.over_budget(name, output)),
             Err(e) => Err(self.error(&e)),
         }
+    }
+
+    /// The error of an output whose template ran past the budget.
+    fn over_budget(&self, name: &str, output: &str) -> Error {
+        let shown = self
+            .sources
+            .get(name)
+            .map_or_else(|| name.to_string(), |(f, _)| f.display().to_string());
+        Error::msg(format!(
+            "{shown} took longer than {} s for the output {output}, and was stopped (a loop that does not end?); raise the limit with --template-budget",
+            self.budget.as_secs_f64()
+        ))
     }
 
     /// Turns a Tera error into a diagnostic in the template's own file.

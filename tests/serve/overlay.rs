@@ -74,6 +74,27 @@ fn a_template_that_never_ends_is_stopped_and_the_last_good_site_served() {
 }
 
 #[test]
+fn a_template_that_loops_without_writing_is_stopped_and_the_last_good_site_served() {
+    let s = Served::start("serve-basic", &["--template-budget", "0.5"]);
+    s.wait_for_text("/about/", "The about page.");
+    s.write(
+        "templates/page.html",
+        "{% extends \"themes/default/page.html\" %}{% block content %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}{% endblock content %}",
+    );
+    let r = s.wait_for("/about/", "showing the overlay", |r| has_overlay(&r.text()));
+    let body = r.text();
+    assert!(
+        body.contains("took longer than 0.5 s for the output"),
+        "{body}"
+    );
+    assert!(body.contains("The about page."), "{body}");
+    s.remove("templates/page.html");
+    s.wait_for("/about/", "recovered", |r| {
+        r.status == 200 && !has_overlay(&r.text())
+    });
+}
+
+#[test]
 fn template_errors_show_too() {
     let s = Served::start("serve-basic", &[]);
     s.write(
