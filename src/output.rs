@@ -7,10 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::config::Config;
-use crate::error::{Diagnostics, Error, Result};
+use crate::error::{Error, Result};
 use crate::render::{OutputFile, file_for_path};
 use crate::site::Site;
 use crate::text::escape_html;
@@ -293,23 +291,6 @@ fn clean_up_after_dead_builds(parent: &Path, name: &str, out_dir: &Path) {
     }
 }
 
-/// Writes `files` and copies `copies` into a staging folder, then swaps it in
-/// for `out_dir`. Later entries win over earlier ones with the same path.
-pub fn write_atomically(out_dir: &Path, copies: &[CopyFile], files: &[OutputFile]) -> Result<()> {
-    let staging = Staging::create(out_dir)?;
-    staging.copy_all(copies)?;
-    let mut diags = Diagnostics::default();
-    let results: Vec<Result<()>> = files
-        .par_iter()
-        .map(|f| staging.write(&f.path, &f.bytes))
-        .collect();
-    for r in results {
-        diags.take(r);
-    }
-    diags.finish()?;
-    staging.commit()
-}
-
 /// A staging folder beside the output folder, into which a build writes
 /// each output as soon as it is made; [`Staging::commit`] swaps it in for
 /// the output folder. Dropped without a commit (a failed build), it is
@@ -349,11 +330,6 @@ impl Staging {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         std::fs::write(dir.join(MARKER), "").map_err(|e| Error::io(dir, e))?;
         Ok(staging)
-    }
-
-    /// The staging folder itself.
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     /// Copies `copies` in, in order (later entries win).

@@ -13,7 +13,7 @@
 //! it was asked to handle stay pending for the next rebuild.
 //!
 //! The served site is a map from output path to bytes, built exactly as
-//! [`crate::output::write_atomically`] writes a folder: copies first (theme
+//! `build` writes a folder ([`crate::output::Staging`]): copies first (theme
 //! static, site static, content assets), then the rendered files; later
 //! entries win.
 
