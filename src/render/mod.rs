@@ -295,16 +295,22 @@ pub fn targets(site: &Site, templates: &Templates) -> Vec<Target> {
         .collect()
 }
 
-/// The file of the output a target writes.
-pub fn target_file(site: &Site, target: Target) -> PathBuf {
-    file_for_path(&match target {
+/// The URL path of the output a target writes: what the build plans and
+/// checks, and what [`render_each`] renders it at.
+pub fn target_path(site: &Site, target: Target) -> String {
+    match target {
         Target::Page(i) => site.pages[i].path.clone(),
         Target::Section(i) => site.sections[i].path.clone(),
         Target::Source(i) => Collection::Sources.item_path(&site.sources.items[i].id),
         Target::Entity(i) => Collection::Entities.item_path(&site.entities.items[i].id),
         Target::Index(c) => c.index_path(),
         Target::NotFound => "/404.html".to_string(),
-    })
+    }
+}
+
+/// The file of the output a target writes.
+pub fn target_file(site: &Site, target: Target) -> PathBuf {
+    file_for_path(&target_path(site, target))
 }
 
 /// Renders the outputs for which `wanted` holds (all of `bodies` must be
@@ -452,7 +458,7 @@ pub fn render_each(
                 }
                 Target::Source(i) => {
                     let item = &site.sources.items[i];
-                    let path = Collection::Sources.item_path(&item.id);
+                    let path = target_path(site, t);
                     render(
                         "source.html",
                         &item.parsed.file,
@@ -463,7 +469,7 @@ pub fn render_each(
                 }
                 Target::Entity(i) => {
                     let item = &site.entities.items[i];
-                    let path = Collection::Entities.item_path(&item.id);
+                    let path = target_path(site, t);
                     render(
                         "entity.html",
                         &item.parsed.file,
