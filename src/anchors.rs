@@ -223,7 +223,7 @@ fn add_source_ids(
     }
     // Every numbered page when the count is known, and the cited pages
     // (those without a number among them).
-    let numbers = item.parsed.meta.pages.map_or(0, |n| n);
+    let numbers = item.parsed.meta.pages.unwrap_or(0);
     let labels = (1..=numbers)
         .map(|n| n.to_string())
         .chain(cited.into_iter().flatten().cloned());
