@@ -329,40 +329,42 @@ fn thousands_of_findings_on_one_line_each_name_their_place() {
     assert!(err.len() < 10_000 * 1_200, "{} bytes", err.len());
 }
 
-/// A loop that writes nothing gives the writer no chance to look at the
-/// clock: it is stopped all the same (10¹⁰ empty iterations would take
-/// minutes).
-#[test]
-fn a_template_that_loops_without_writing_is_stopped_after_its_budget() {
+/// A site template whose loop runs 10¹⁰ times: `body` is what it writes
+/// in each turn.
+fn endless_page_template(body: &str) -> String {
+    format!(
+        "{{% extends \"themes/default/page.html\" %}}{{% block content %}}{{% for i in range(end=100000) %}}{{% for j in range(end=100000) %}}{body}{{% endfor %}}{{% endfor %}}{{% endblock content %}}"
+    )
+}
+
+/// The error of a build of `citations` with `template` as `page.html` and
+/// a budget of 0.5 s, and how long the build took.
+fn build_with_page_template(template: &str) -> (String, std::time::Duration) {
     let site = Fixture::new("citations");
-    site.write(
-        "templates/page.html",
-        "{% extends \"themes/default/page.html\" %}{% block content %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}{% endblock content %}",
-    );
+    site.write("templates/page.html", template);
     let start = std::time::Instant::now();
     let err = site.build(&["--template-budget", "0.5"]).failed().stderr();
     assert!(
         err.contains("templates/page.html took longer than 0.5 s for the output /page/"),
         "{err}"
     );
+    (err, start.elapsed())
+}
+
+/// A loop that writes nothing gives the writer no chance to look at the
+/// clock: it is stopped all the same (10¹⁰ empty iterations would take
+/// minutes).
+#[test]
+fn a_template_that_loops_without_writing_is_stopped_after_its_budget() {
+    let (_, took) = build_with_page_template(&endless_page_template(""));
     assert!(
-        start.elapsed() < std::time::Duration::from_secs(30),
-        "stopped only after {:?}",
-        start.elapsed()
+        took < std::time::Duration::from_secs(30),
+        "stopped only after {took:?}"
     );
 }
 
 #[test]
 fn a_template_that_never_ends_is_stopped_after_its_budget() {
-    let site = Fixture::new("citations");
-    site.write(
-        "templates/page.html",
-        "{% extends \"themes/default/page.html\" %}{% block content %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}x{% endfor %}{% endfor %}{% endblock content %}",
-    );
-    let err = site.build(&["--template-budget", "0.5"]).failed().stderr();
-    assert!(
-        err.contains("templates/page.html took longer than 0.5 s for the output /page/"),
-        "{err}"
-    );
+    let (err, _) = build_with_page_template(&endless_page_template("x"));
     assert!(err.contains("--template-budget"), "{err}");
 }
