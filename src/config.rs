@@ -80,7 +80,7 @@ pub struct Config {
 }
 
 /// Resolved Markdown options.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct MarkdownConfig {
     pub smart_punctuation: bool,
     pub highlight_code: bool,

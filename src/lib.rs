@@ -12,9 +12,12 @@
 //! 5. *write* — [`output`], each output into a staging folder as soon as it
 //!    is rendered; the folder is swapped in when all is written.
 //!
-//! [`build`] runs the stages in order (`build::prepare` does 1–3 and plans
-//! and checks every output path before a template runs); [`serve`] keeps
-//! them in memory and reruns what each change of the inputs touches.
+//! [`engine`] is the pipeline, in one file: each stage a function of
+//! explicit inputs, its result cached under a [`key::Key`] of them.
+//! [`build`] runs it with a cache that keeps nothing (`engine::prepare` does
+//! 1–3 and plans and checks every output path before a template runs);
+//! [`serve`] keeps an [`engine::Engine`] and its cache, and each rebuild
+//! makes again only what has a new key.
 
 pub mod anchors;
 pub mod build;
@@ -22,10 +25,12 @@ pub mod check;
 pub mod collisions;
 pub mod config;
 pub mod content;
+pub mod engine;
 pub mod error;
 pub mod extract;
 pub mod fs;
 pub mod init;
+pub mod key;
 pub mod markdown;
 pub mod output;
 pub mod render;

@@ -18,6 +18,17 @@ pub struct SourceText {
     pub pages: Vec<TextPage>,
 }
 
+/// What the text is made of (its normalized form follows from it): a cache
+/// key of the Markdown passes, which check quotes against it.
+impl std::hash::Hash for SourceText {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.pages.len().hash(h);
+        for p in &self.pages {
+            (&p.label, &p.raw, p.position).hash(h);
+        }
+    }
+}
+
 /// One page of a source's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextPage {

@@ -21,7 +21,7 @@ use super::{Pass, PassContext, Spanned};
 use crate::text::escape_html;
 
 /// A glossary term as the pass needs it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
 pub struct TermInfo {
     /// The term's id (its file name).
     pub id: String,

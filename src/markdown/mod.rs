@@ -80,7 +80,7 @@ pub struct Document<'a> {
 }
 
 /// A source, as citations need it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct SourceInfo {
     pub title: String,
     pub short: String,

@@ -2,12 +2,74 @@
 //! that the Markdown passes resolve against, made from the resolved
 //! [`Site`] where rendering starts (the passes themselves never see the
 //! site).
+//!
+//! It is made in two steps, [`LibraryInput`] (plain data, with a cache
+//! key) and then the library built from it, so that the key of what the
+//! passes read is the hash of exactly what they are given.
 
+use crate::key::{Key, KeyHasher};
 use crate::markdown::{Library, SourceInfo, entities, glossary};
 use crate::site::{Collection, Site};
 
+/// Everything a [`Library`] is built from.
+pub struct LibraryInput {
+    sources: Vec<(String, SourceInfo)>,
+    terms: Vec<glossary::TermInfo>,
+    /// Each spelling of a term (its name and aliases) and its index.
+    names: Vec<(String, usize)>,
+    /// Id, title, aliases and URL of each entity.
+    entities: Vec<(String, String, Vec<String>, String)>,
+    autolink_entities: bool,
+}
+
+impl LibraryInput {
+    /// The hash of the whole input but the contents of the sources' texts
+    /// (whether a source has one is in it): each body's key adds the texts
+    /// it may read ([`LibraryInput::text_keys`]).
+    pub fn key(&self) -> Key {
+        let mut h = KeyHasher::new("library");
+        for (id, info) in &self.sources {
+            let without_text = SourceInfo {
+                text: None,
+                ..info.clone()
+            };
+            h.add(id).add(&without_text).add(&info.text.is_some());
+        }
+        h.add(&self.terms)
+            .add(&self.names)
+            .add(&self.entities)
+            .add(&self.autolink_entities);
+        h.key()
+    }
+
+    /// The hash of each source's text, by source id (sources without one
+    /// are not in it).
+    pub fn text_keys(&self) -> std::collections::BTreeMap<String, Key> {
+        self.sources
+            .iter()
+            .filter_map(|(id, info)| {
+                let text = info.text.as_ref()?;
+                Some((id.clone(), KeyHasher::new("text").add(&**text).key()))
+            })
+            .collect()
+    }
+
+    pub fn build(self) -> Library {
+        Library {
+            sources: self.sources.into_iter().collect(),
+            terms: glossary::TermMatcher::new(self.terms, self.names),
+            entities: entities::EntityIndex::new(self.entities, self.autolink_entities),
+        }
+    }
+}
+
 /// The library of `site`.
 pub fn library(site: &Site) -> Library {
+    library_input(site).build()
+}
+
+/// What the library of `site` is made from.
+pub fn library_input(site: &Site) -> LibraryInput {
     let sources = site
         .sources
         .items
@@ -29,15 +91,13 @@ pub fn library(site: &Site) -> Library {
             (item.id.clone(), info)
         })
         .collect();
-    Library {
-        sources,
-        terms: term_matcher(site),
-        entities: entity_index(site),
+    let mut names = Vec::new();
+    for (i, item) in site.glossary.items.iter().enumerate() {
+        let m = &item.parsed.meta;
+        names.push((m.term.clone(), i));
+        names.extend(m.aliases.iter().map(|a| (a.clone(), i)));
     }
-}
-
-fn entity_index(site: &Site) -> entities::EntityIndex {
-    let list = site
+    let entities = site
         .entities
         .items
         .iter()
@@ -52,7 +112,13 @@ fn entity_index(site: &Site) -> entities::EntityIndex {
             )
         })
         .collect();
-    entities::EntityIndex::new(list, site.config.autolink_entities)
+    LibraryInput {
+        sources,
+        terms: term_infos(site),
+        names,
+        entities,
+        autolink_entities: site.config.autolink_entities,
+    }
 }
 
 /// The glossary terms of a site, in the order of `site.glossary.items`.
@@ -75,14 +141,4 @@ pub fn term_infos(site: &Site) -> Vec<glossary::TermInfo> {
             }
         })
         .collect()
-}
-
-fn term_matcher(site: &Site) -> glossary::TermMatcher {
-    let mut names = Vec::new();
-    for (i, item) in site.glossary.items.iter().enumerate() {
-        let m = &item.parsed.meta;
-        names.push((m.term.clone(), i));
-        names.extend(m.aliases.iter().map(|a| (a.clone(), i)));
-    }
-    glossary::TermMatcher::new(term_infos(site), names)
 }

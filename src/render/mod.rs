@@ -8,31 +8,34 @@ pub mod templates;
 pub mod views;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::Context;
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::key::{Key, KeyHasher};
 use crate::markdown::{Document, Markdown, Rendered};
 use crate::site::{Collection, PageId, SectionId, Site};
 
-crate::index_by_id!(PageId => Rendered);
-crate::index_by_id!(SectionId => Rendered);
+crate::index_by_id!(PageId => Arc<Rendered>);
+crate::index_by_id!(SectionId => Arc<Rendered>);
 pub use indexes::Indexes;
-pub use library::{library, term_infos};
+pub use library::{LibraryInput, library, library_input, term_infos};
 pub use templates::Templates;
 use views::Views;
 
 /// The rendered bodies of a site, index-aligned with its pages, sections
-/// and sources.
+/// and sources (shared: `serve` keeps the unchanged ones between
+/// generations).
 pub struct Bodies {
-    pub pages: Vec<Rendered>,
-    pub sections: Vec<Rendered>,
-    pub sources: Vec<Rendered>,
+    pub pages: Vec<Arc<Rendered>>,
+    pub sections: Vec<Arc<Rendered>>,
+    pub sources: Vec<Arc<Rendered>>,
     /// Glossary definitions, index-aligned with `site.glossary.items`.
-    pub glossary: Vec<Rendered>,
+    pub glossary: Vec<Arc<Rendered>>,
     /// Entity descriptions, index-aligned with `site.entities.items`.
-    pub entities: Vec<Rendered>,
+    pub entities: Vec<Arc<Rendered>>,
 }
 
 /// A rendered body and the page it appears on.
@@ -107,7 +110,7 @@ impl Bodies {
 }
 
 impl Bodies {
-    /// Every body, to change in place.
+    /// Every body, to change in place (only those not shared).
     pub fn all_mut(&mut self) -> impl Iterator<Item = &mut Rendered> {
         self.pages
             .iter_mut()
@@ -115,6 +118,7 @@ impl Bodies {
             .chain(&mut self.sources)
             .chain(&mut self.glossary)
             .chain(&mut self.entities)
+            .filter_map(Arc::get_mut)
     }
 
     /// How many bodies there are (the length of the fresh flags `serve` keeps).
@@ -166,15 +170,21 @@ pub fn content_document<'a>(
 
 /// Renders the Markdown of every page, section and source.
 pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
+    render_bodies(site, &|doc| Arc::new(markdown.render(doc)))
+}
+
+/// Every body of the site, each made by `body` from its [`Document`] (in
+/// parallel): the one place where the documents of a site are made.
+pub fn render_bodies(site: &Site, body: &(dyn Fn(Document<'_>) -> Arc<Rendered> + Sync)) -> Bodies {
     let pages = site
         .pages
         .par_iter()
-        .map(|p| markdown.render(page_document(p)))
+        .map(|p| body(page_document(p)))
         .collect();
     let sections = site
         .sections
         .par_iter()
-        .map(|s| markdown.render(section_document(s)))
+        .map(|s| body(section_document(s)))
         .collect();
     let sources = site
         .sources
@@ -182,7 +192,7 @@ pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
         .par_iter()
         .map(|item| {
             let path = Collection::Sources.item_path(&item.id);
-            markdown.render(Document {
+            body(Document {
                 file: &item.parsed.file,
                 path: &path,
                 citations: &[],
@@ -198,7 +208,7 @@ pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
         .par_iter()
         .map(|item| {
             let prefix = format!("{}-", crate::text::slugify(&item.id));
-            markdown.render(Document {
+            body(Document {
                 file: &item.parsed.file,
                 path: &glossary_path,
                 citations: &item.parsed.meta.citations,
@@ -213,7 +223,7 @@ pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
         .par_iter()
         .map(|item| {
             let path = Collection::Entities.item_path(&item.id);
-            markdown.render(Document {
+            body(Document {
                 file: &item.parsed.file,
                 path: &path,
                 citations: &item.parsed.meta.citations,
@@ -265,18 +275,6 @@ pub enum Target {
     NotFound,
 }
 
-/// Renders every output of the site through the templates.
-pub fn render_templates(
-    site: &Site,
-    bodies: &Bodies,
-    templates: &Templates,
-    assets: &std::collections::BTreeMap<String, String>,
-) -> Result<Vec<OutputFile>> {
-    let indexes = Indexes::new(site, bodies);
-    let files = render_targets(site, bodies, &indexes, templates, assets, &|_| true)?;
-    Ok(files.into_iter().map(|(_, f)| f).collect())
-}
-
 /// Every templated output a site has, in the order pages, sections,
 /// sources, entities, collection indexes, 404 page.
 pub fn targets(site: &Site, templates: &Templates) -> Vec<Target> {
@@ -313,48 +311,33 @@ pub fn target_file(site: &Site, target: Target) -> PathBuf {
     file_for_path(&target_path(site, target))
 }
 
-/// Renders the outputs for which `wanted` holds (all of `bodies` must be
-/// there, and `indexes` must be theirs: listings read them), in the order
-/// of [`targets`].
-pub fn render_targets(
-    site: &Site,
-    bodies: &Bodies,
-    indexes: &Indexes,
-    templates: &Templates,
-    assets: &std::collections::BTreeMap<String, String>,
-    wanted: &(dyn Fn(Target) -> bool + Sync),
-) -> Result<Vec<(Target, OutputFile)>> {
-    let mut targets = targets(site, templates);
-    targets.retain(|&t| wanted(t));
-    let done = std::sync::Mutex::new(Vec::with_capacity(targets.len()));
-    render_each(
-        site,
-        bodies,
-        indexes,
-        templates,
-        assets,
-        &targets,
-        &|k, t, f| {
-            done.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((k, t, f));
-            Ok(())
-        },
-    )?;
-    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
-    done.sort_unstable_by_key(|(k, _, _)| *k);
-    Ok(done.into_iter().map(|(_, t, f)| (t, f)).collect())
+/// One output as [`render_each`] hands it over.
+pub struct Made {
+    /// Its file, relative to the output folder.
+    pub path: PathBuf,
+    /// The key of everything its template saw: the templates, the context
+    /// and the output path (made only when the caller asks with `known`).
+    pub key: Option<Key>,
+    /// What the template wrote; `None` when `known` said that the caller has
+    /// the output of this key already (the template did not run).
+    pub bytes: Option<Vec<u8>>,
 }
 
-/// Where [`render_each`] hands each output as soon as it is rendered: its
-/// place in the list of targets, the target and the file. Called from many
-/// threads at once.
-pub type Sink<'s> = dyn Fn(usize, Target, OutputFile) -> Result<()> + Sync + 's;
+/// Where [`render_each`] hands each output as soon as it is made: its
+/// place in the list of targets, the target and the output. Called from
+/// many threads at once.
+pub type Sink<'s> = dyn Fn(usize, Target, Made) -> Result<()> + Sync + 's;
+
+/// Whether the caller has the output at a path made with a key already.
+pub type Known<'k> = dyn Fn(&std::path::Path, Key) -> bool + Sync + 'k;
 
 /// Renders `targets` (in parallel) and hands each output to `sink` as soon
 /// as it is made, so that no more of the output is held in memory than the
-/// sink keeps. The errors of all targets (and of the sink) are reported
-/// together, each template error once.
+/// sink keeps. With `known`, each output's key is made first, and the
+/// template runs only if `known` does not have it. The errors of all
+/// targets (and of the sink) are reported together, each template error
+/// once.
+#[allow(clippy::too_many_arguments)]
 pub fn render_each(
     site: &Site,
     bodies: &Bodies,
@@ -362,6 +345,7 @@ pub fn render_each(
     templates: &Templates,
     assets: &std::collections::BTreeMap<String, String>,
     targets: &[Target],
+    known: Option<&Known<'_>>,
     sink: &Sink<'_>,
 ) -> Result<()> {
     let views = Views {
@@ -376,12 +360,29 @@ pub fn render_each(
         entity_bodies: &bodies.entities,
         mentions: &indexes.mentions,
     };
+    let config = views.config();
+    let site_view = views.site_view();
+    let sources = views.source_summaries();
+    let glossary = views.glossary_summaries();
+    let entities = views.entity_summaries();
+    // What every output's context holds: the start of every output's key.
+    let base_key = known.map(|_| {
+        let mut h = KeyHasher::new("output");
+        h.add(&templates.key());
+        h.json(&config)
+            .json(&site_view)
+            .json(&sources)
+            .json(&glossary)
+            .json(&entities)
+            .json(assets);
+        h
+    });
     let mut base = Context::new();
-    base.insert("config", &views.config());
-    base.insert("site", &views.site_view());
-    base.insert("sources", &views.source_summaries());
-    base.insert("glossary", &views.glossary_summaries());
-    base.insert("entities", &views.entity_summaries());
+    base.insert("config", &config);
+    base.insert("site", &site_view);
+    base.insert("sources", &sources);
+    base.insert("glossary", &glossary);
+    base.insert("entities", &entities);
     base.insert("assets", assets);
 
     let render = |template: &str,
@@ -389,8 +390,26 @@ pub fn render_each(
                   path: &str,
                   key: &'static str,
                   value: &dyn erased::Value|
-     -> Result<OutputFile> {
+     -> Result<Made> {
         let head = value.head();
+        let out = file_for_path(path);
+        let current_url = site.config.permalink(path);
+        let made_key = base_key.as_ref().map(|h| {
+            let mut h = h.clone();
+            h.add(template).add(key).add(path).add(&current_url);
+            value.hash_into(&mut h);
+            h.json(&head);
+            h.key()
+        });
+        if let (Some(k), Some(known)) = (made_key, known)
+            && known(&out, k)
+        {
+            return Ok(Made {
+                path: out,
+                key: made_key,
+                bytes: None,
+            });
+        }
         if !templates.has(template) {
             return Err(file
                 .error_at(
@@ -403,31 +422,48 @@ pub fn render_each(
         value.insert_into(&mut cx, key);
         cx.insert("head", &head);
         cx.insert("current_path", path);
-        cx.insert("current_url", &site.config.permalink(path));
+        cx.insert("current_url", &current_url);
         let html = templates.render(template, cx, path)?;
-        Ok(OutputFile {
-            path: file_for_path(path),
-            bytes: html.into_bytes(),
+        Ok(Made {
+            path: out,
+            key: made_key,
+            bytes: Some(html.into_bytes()),
         })
     };
-    let not_found = || -> Result<OutputFile> {
+    let not_found = || -> Result<Made> {
+        let head = views::HeadView {
+            title: "Page not found",
+            description: "",
+            kind: "website",
+            date: None,
+            updated: None,
+        };
+        let path = "/404.html";
+        let out = PathBuf::from("404.html");
+        let current_url = site.config.permalink(path);
+        let made_key = base_key.as_ref().map(|h| {
+            let mut h = h.clone();
+            h.add("404.html").add(path).add(&current_url).json(&head);
+            h.key()
+        });
+        if let (Some(k), Some(known)) = (made_key, known)
+            && known(&out, k)
+        {
+            return Ok(Made {
+                path: out,
+                key: made_key,
+                bytes: None,
+            });
+        }
         let mut cx = base.clone();
-        cx.insert(
-            "head",
-            &views::HeadView {
-                title: "Page not found",
-                description: "",
-                kind: "website",
-                date: None,
-                updated: None,
-            },
-        );
-        cx.insert("current_path", "/404.html");
-        cx.insert("current_url", &site.config.permalink("/404.html"));
-        let html = templates.render("404.html", cx, "/404.html")?;
-        Ok(OutputFile {
-            path: PathBuf::from("404.html"),
-            bytes: html.into_bytes(),
+        cx.insert("head", &head);
+        cx.insert("current_path", path);
+        cx.insert("current_url", &current_url);
+        let html = templates.render("404.html", cx, path)?;
+        Ok(Made {
+            path: out,
+            key: made_key,
+            bytes: Some(html.into_bytes()),
         })
     };
 
@@ -499,13 +535,7 @@ pub fn render_each(
     Err(Error::from_diagnostics(errors))
 }
 
-type RenderFn<'r> = dyn Fn(
-        &str,
-        &crate::content::SourceFile,
-        &str,
-        &'static str,
-        &dyn erased::Value,
-    ) -> Result<OutputFile>
+type RenderFn<'r> = dyn Fn(&str, &crate::content::SourceFile, &str, &'static str, &dyn erased::Value) -> Result<Made>
     + 'r;
 
 /// The index page of a collection (`/glossary/`, `/sources/`): the
@@ -515,7 +545,7 @@ fn render_collection_index(
     site: &Site,
     views: &Views<'_>,
     render: &RenderFn<'_>,
-) -> Result<OutputFile> {
+) -> Result<Made> {
     let name = c.name();
     let intro = site.intro(c);
     let empty = crate::content::SourceFile {
@@ -537,14 +567,19 @@ fn render_collection_index(
 /// Object-safe insertion of differently typed views into a context.
 mod erased {
     use super::views::{Head, HeadView};
+    use crate::key::KeyHasher;
 
     pub trait Value: Sync {
         fn insert_into(&self, cx: &mut tera::Context, key: &'static str);
+        fn hash_into(&self, h: &mut KeyHasher);
         fn head(&self) -> HeadView<'_>;
     }
     impl<T: serde::Serialize + Sync + Head> Value for T {
         fn insert_into(&self, cx: &mut tera::Context, key: &'static str) {
             cx.insert(key, self);
+        }
+        fn hash_into(&self, h: &mut KeyHasher) {
+            h.json(self);
         }
         fn head(&self) -> HeadView<'_> {
             Head::head(self)

@@ -16,6 +16,7 @@ use tera::{Context, ErrorKind, Kwargs, State, Tera};
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::fs::checked_walk;
+use crate::key::{Key, KeyHasher};
 use crate::theme;
 
 pub struct Templates {
@@ -27,6 +28,7 @@ pub struct Templates {
     sources: HashMap<String, (PathBuf, Arc<str>)>,
     /// How long one output may take.
     budget: Duration,
+    key: Key,
 }
 
 /// Where a template writes an output: it stops the render (with an I/O
@@ -88,9 +90,17 @@ impl Helper {
     }
 }
 
-impl Templates {
-    /// Loads the theme `theme_name` and the site's `templates/` and compiles them.
-    pub fn load(root: &Path, theme_name: &str, budget: Duration) -> Result<Self> {
+/// The text of every template of a site, before it is compiled.
+pub struct TemplateSources {
+    /// The theme's fallback prefix, `themes/<name>/`.
+    prefix: String,
+    /// Template name → (file shown in messages, its text).
+    sources: HashMap<String, (PathBuf, Arc<str>)>,
+}
+
+impl TemplateSources {
+    /// Reads the theme `theme_name` and the site's `templates/`.
+    pub fn read(root: &Path, theme_name: &str) -> Result<Self> {
         let prefix = format!("themes/{theme_name}/");
         let mut sources: HashMap<String, (PathBuf, Arc<str>)> = HashMap::new();
         let mut diags = Diagnostics::default();
@@ -116,7 +126,37 @@ impl Templates {
             }
         }
         diags.finish()?;
+        Ok(Self { prefix, sources })
+    }
 
+    /// The hash of every template (name, file and text) and of the theme:
+    /// what compiling them depends on.
+    pub fn key(&self) -> Key {
+        let mut h = KeyHasher::new("templates");
+        h.add(&self.prefix);
+        for name in self.names() {
+            h.add(name).add(&self.sources[name]);
+        }
+        h.key()
+    }
+
+    fn names(&self) -> Vec<&String> {
+        let mut names: Vec<&String> = self.sources.keys().collect();
+        names.sort();
+        names
+    }
+}
+
+impl Templates {
+    /// Loads the theme `theme_name` and the site's `templates/` and compiles them.
+    pub fn load(root: &Path, theme_name: &str, budget: Duration) -> Result<Self> {
+        Self::compile(TemplateSources::read(root, theme_name)?, budget)
+    }
+
+    /// Compiles templates read by [`TemplateSources::read`].
+    pub fn compile(read: TemplateSources, budget: Duration) -> Result<Self> {
+        let key = read.key();
+        let TemplateSources { prefix, sources } = read;
         let mut tera = Tera::new();
         tera.set_fallback_prefixes([prefix])
             .map_err(|e| Error::msg(e.to_string()))?;
@@ -134,9 +174,16 @@ impl Templates {
             helpers: std::sync::Mutex::new(Vec::new()),
             sources,
             budget,
+            key,
         };
         result.map_err(|e| templates.error(&e))?;
         Ok(templates)
+    }
+
+    /// The key of the templates' sources ([`TemplateSources::key`]): part
+    /// of the key of every output.
+    pub fn key(&self) -> Key {
+        self.key
     }
 
     pub fn has(&self, name: &str) -> bool {

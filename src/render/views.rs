@@ -378,16 +378,16 @@ pub struct SiteView<'a> {
 /// Everything a template needs besides the page itself.
 pub struct Views<'a> {
     pub site: &'a Site,
-    pub page_bodies: &'a [Rendered],
-    pub section_bodies: &'a [Rendered],
-    pub source_bodies: &'a [Rendered],
-    pub glossary_bodies: &'a [Rendered],
+    pub page_bodies: &'a [std::sync::Arc<Rendered>],
+    pub section_bodies: &'a [std::sync::Arc<Rendered>],
+    pub source_bodies: &'a [std::sync::Arc<Rendered>],
+    pub glossary_bodies: &'a [std::sync::Arc<Rendered>],
     pub claims: &'a ClaimIndex,
     /// Per glossary term: the pages that use it.
     pub term_pages: &'a [Vec<UsedOn>],
     /// Per glossary term: where its mentions link.
     pub terms: &'a [crate::markdown::glossary::TermInfo],
-    pub entity_bodies: &'a [Rendered],
+    pub entity_bodies: &'a [std::sync::Arc<Rendered>],
     /// Per entity: the places that mention it.
     pub mentions: &'a [Vec<MentionGroup>],
 }

@@ -36,8 +36,8 @@ use std::time::Duration;
 use http_body_util::{BodyExt, Full, combinators::BoxBody};
 use hyper::body::{Body, Frame, Incoming};
 
+use crate::engine::Bytes;
 use crate::serve::livereload::{self, Shared, Snapshot};
-use crate::serve::rebuild::Bytes;
 
 /// Which `Host` and `Origin` values the server answers.
 #[derive(Debug, Clone)]
@@ -535,7 +535,7 @@ impl Body for EventStream {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::serve::rebuild::SiteMap;
+    use crate::engine::SiteMap;
 
     fn access() -> Access {
         Access {

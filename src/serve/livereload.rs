@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::engine::SiteMap;
 use crate::error::Diagnostic;
-use crate::serve::rebuild::SiteMap;
 use crate::text::escape_html;
 
 /// Where the server's own files live; no site output is served from there.

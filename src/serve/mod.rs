@@ -5,15 +5,14 @@
 //! rebuilt incrementally and pushed to open pages.
 //!
 //! - [`watch`]: what is watched, and the pure classification of file events;
-//! - [`rebuild`]: the incremental rebuild and [`rebuild::dependents`], the
-//!   rules of which outputs depend on which content;
+//! - [`crate::engine::Engine`] (not here): the rebuild, the engine of
+//!   `build` over a kept cache;
 //! - [`http`]: request checks and answers;
 //! - [`livereload`]: the shared state, the event stream, the injected script
 //!   and the error overlay.
 
 pub mod http;
 pub mod livereload;
-pub mod rebuild;
 pub mod watch;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
@@ -24,10 +23,10 @@ use std::time::{Duration, Instant};
 
 use crate::build::{BuildOptions, load_config};
 use crate::config::Overrides;
+use crate::engine::Engine as Builder;
 use crate::error::{Error, Result};
 use http::Access;
 use livereload::{ErrorView, Shared, Snapshot};
-use rebuild::Builder;
 use watch::{Changes, Watcher};
 
 /// What `sourcebrief serve` was asked to do.

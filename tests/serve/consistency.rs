@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use sourcebrief::serve::rebuild::clean_site_map;
+use sourcebrief::engine::Engine;
 
 use crate::common::{Served, WAIT};
 
@@ -15,7 +15,7 @@ use crate::common::{Served, WAIT};
 fn assert_converges(s: &Served, seen: &mut BTreeSet<String>, step: &str) {
     let start = Instant::now();
     loop {
-        let clean = clean_site_map(&s.build_options())
+        let clean = Engine::clean(&s.build_options())
             .unwrap_or_else(|e| panic!("{step}: the clean build failed:\n{e}"));
         seen.extend(clean.keys().map(|k| k.to_string()));
         let mismatch = seen.iter().find_map(|path| {

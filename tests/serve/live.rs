@@ -128,7 +128,13 @@ fn config_change_rebuilds_everything() {
     );
     s.wait_for_text("/about/", "Renamed fixture");
     s.wait_for_text("/notes/first/", "Renamed fixture");
-    assert!(s.log().contains("Built "), "{}", s.log());
+    // Every page shows the title, and no body reads it.
+    let reports = s.expect_reports(2);
+    assert!(
+        reports[1].starts_with("Rebuilt 8 outputs (0 Markdown bodies"),
+        "{}",
+        s.log()
+    );
 }
 
 #[test]
@@ -224,9 +230,12 @@ fn source_text_edit_rechecks_and_rerenders_what_rests_on_it() {
         "{}",
         r.text()
     );
-    // Fixed in the text: the passage shows the new sentence; only the page
-    // that cites the source and the source's summary were rendered again,
-    // not the unrelated page.
+    // Fixed in the text: the passage shows the new sentence. Only the body
+    // that cites the source went through the passes again (its quote is
+    // checked against the new text; the unrelated page and the source's
+    // own description read no text), and only the source's page, which
+    // shows the passage, through its template (the citing page looks the
+    // same).
     let fixed = text.replace(
         "via specified\nreporting channels.",
         "through fixed\nchannels.",
@@ -239,12 +248,12 @@ fn source_text_edit_rechecks_and_rerenders_what_rests_on_it() {
     let reports = s.wait_for_reports(2);
     let report = reports.last().unwrap();
     assert!(
-        report.contains("(2 Markdown bodies"),
+        report.starts_with("Rebuilt 1 output (1 Markdown body"),
         "{report}\n{}",
         s.log()
     );
     // What is served is what a clean build writes.
-    let clean = sourcebrief::serve::rebuild::clean_site_map(&s.build_options()).unwrap();
+    let clean = sourcebrief::engine::Engine::clean(&s.build_options()).unwrap();
     for path in [
         "page/index.html",
         "sources/rep/index.html",
@@ -273,7 +282,7 @@ fn outputs_wanted_twice_are_refused_and_redirects_merged_as_build_does() {
     let r = s.wait_for_text("/_redirects", "/from /to 301");
     assert!(r.text().starts_with("/from /to 301\n"), "{}", r.text());
     assert!(r.text().contains("/old-about/"), "{}", r.text());
-    let clean = sourcebrief::serve::rebuild::clean_site_map(&s.build_options()).unwrap();
+    let clean = sourcebrief::engine::Engine::clean(&s.build_options()).unwrap();
     assert_eq!(r.built_body(), clean["_redirects"].to_vec());
     // A static file where the build writes is an error in the overlay.
     s.write("static/sitemap.xml", "<mine/>");
