@@ -41,6 +41,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result, sort_diagnostics};
 use crate::key::{Key, KeyHasher};
 use crate::markdown::{Document, Highlighter, Markdown, Rendered};
 use crate::output::{self, CopyFile};
+use crate::render::indexes::Contribution;
 use crate::render::{
     self, Bodies, Indexes, OutputFile, Target, Templates, templates::TemplateSources,
 };
@@ -96,6 +97,9 @@ pub struct Cache {
     templates: Option<(Key, Duration, Arc<Templates>)>,
     markdown: Option<(Key, Arc<Markdown>)>,
     bodies: HashMap<Key, Arc<Rendered>>,
+    /// What each body adds to the listings.
+    contributions: HashMap<Key, Made<Contribution>>,
+    indexes: Option<(Key, Arc<Indexes>)>,
     /// Templated outputs by file: the key they were made with.
     outputs: HashMap<PathBuf, (Key, Bytes)>,
     /// Copied files read from disk, by source path.
@@ -144,7 +148,7 @@ pub struct Prepared {
     pub site: Site,
     templates: Arc<Templates>,
     bodies: Bodies,
-    indexes: Indexes,
+    indexes: Arc<Indexes>,
     assets: BTreeMap<String, String>,
     /// The templated outputs, in writing order.
     targets: Vec<Target>,
@@ -247,6 +251,12 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
         }
         (bodies, rendered)
     };
+    // The key of each body, by where it is (all are alive until the end).
+    let body_keys: HashMap<usize, Key> = cache
+        .bodies
+        .iter()
+        .map(|(k, b)| (Arc::as_ptr(b) as usize, *k))
+        .collect();
     let mut diags = Diagnostics::default();
     diags.extend(bodies.diagnostics().cloned());
     if diags.has_errors() {
@@ -318,11 +328,62 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
     // Links written in Markdown must lead somewhere on the site.
     let mut link_errors = crate::anchors::check_site_links(&site, &docs, &anchors);
     sort_diagnostics(&mut link_errors);
-    drop(docs);
     diags.extend(build::too_many_files(planned.len() + copies.len()));
     let mut warnings = diags.finish()?;
     sort_diagnostics(&mut warnings);
-    let indexes = Indexes::new(&site, &bodies);
+    // What the listings show, from what each body contributes: kept under
+    // the body's key and what else it is made of (its page's title, path
+    // and address).
+    let indexes = if cache.keep {
+        let known = &cache.contributions;
+        // Each contribution with the key of what it is made of and the key
+        // of what it holds (an edit that changes a body but not what it
+        // lists keeps the indexes).
+        let list: Vec<(Key, Made<Contribution>)> = docs
+            .par_iter()
+            .map(|doc| {
+                let permalink = site.config.permalink(&doc.path);
+                let body = body_keys.get(&(std::ptr::from_ref(doc.rendered) as usize));
+                let mut h = KeyHasher::new("contribution");
+                h.add(&body)
+                    .add(&doc.file.rel)
+                    .add(&doc.title)
+                    .add(&doc.path)
+                    .add(&doc.is_content)
+                    .add(&permalink);
+                let key = h.key();
+                // (A body whose key is not known is not looked up: two
+                // bodies of one key made at once leave one of them out.)
+                let c = match known.get(&key) {
+                    Some(c) if body.is_some() => c.clone(),
+                    _ => Made::new(Contribution::of(&site, doc)),
+                };
+                (key, c)
+            })
+            .collect();
+        // The indexes themselves are kept under what the contributions
+        // hold, in order, and the glossary and entities they list.
+        let mut h = KeyHasher::new("indexes");
+        for (_, c) in &list {
+            h.add(&c.holds);
+        }
+        h.value(&render::term_infos(&site))
+            .add(&site.entities.items.len());
+        let key = h.key();
+        let indexes = match &cache.indexes {
+            Some((k, i)) if *k == key => i.clone(),
+            _ => Arc::new(Indexes::of_contributions(
+                &site,
+                list.iter().map(|(_, c)| (*c.value).clone()),
+            )),
+        };
+        cache.indexes = Some((key, indexes.clone()));
+        cache.contributions = list.into_iter().collect();
+        indexes
+    } else {
+        drop(docs);
+        Arc::new(Indexes::new(&site, &bodies))
+    };
     // What is left to read of the bodies is what the templates show (the
     // bodies a cache keeps are shared, and stay whole).
     let mut bodies = bodies;
@@ -522,6 +583,23 @@ impl Prepared {
         rendered.sort_unstable();
         cache.outputs = outputs;
         Ok((map, rendered))
+    }
+}
+
+/// A value kept in the cache, with the key of what it holds.
+#[derive(Clone)]
+struct Made<T> {
+    value: Arc<T>,
+    holds: Key,
+}
+
+impl<T: serde::Serialize> Made<T> {
+    fn new(value: T) -> Self {
+        let holds = KeyHasher::new("holds").value(&value).key();
+        Made {
+            value: Arc::new(value),
+            holds,
+        }
     }
 }
 

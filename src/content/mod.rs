@@ -296,27 +296,6 @@ pub struct LoadCache {
     files: std::collections::HashMap<std::ffi::OsString, Loaded>,
 }
 
-impl LoadCache {
-    /// Reads again the page or section at `rel` (relative to `content/`)
-    /// that the cache holds, and keeps the new version. `None` when the
-    /// cache holds no page or section there.
-    pub fn reload_page(&mut self, root: &Path, rel: &Path) -> Option<Result<ContentPage>> {
-        let kind = match self.files.get(rel.as_os_str())? {
-            Loaded::Page(_) => Kind::Page,
-            Loaded::Section(_) => Kind::Section,
-            _ => return None,
-        };
-        Some(load_file(root, rel, kind).map(|loaded| {
-            let page = match &loaded {
-                Loaded::Page(p) | Loaded::Section(p) => p.clone(),
-                _ => unreachable!("loaded as a page or section"),
-            };
-            self.files.insert(rel.as_os_str().to_owned(), loaded);
-            page
-        }))
-    }
-}
-
 /// Loads and validates `root/content` like [`load`], but takes every file
 /// for which `stale` (given its path relative to `content/`) is false from
 /// `cache` instead of reading it, when it is there; then keeps this load's

@@ -30,7 +30,7 @@ pub struct Indexes {
 }
 
 /// What one body adds to the indexes.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Contribution {
     /// The document's place in the order: its path, then its title.
     path: String,
@@ -90,29 +90,6 @@ fn claim_sentence(body: &str, start: usize, marker: usize) -> String {
         format!("{cut} …")
     } else {
         s
-    }
-}
-
-/// The listings whose data a [`Indexes::replace`] changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Touched {
-    /// Ids of sources whose claims changed.
-    pub sources: BTreeSet<String>,
-    /// Glossary terms whose pages changed.
-    pub terms: BTreeSet<usize>,
-    /// Entities whose mentions changed.
-    pub entities: BTreeSet<usize>,
-}
-
-impl Touched {
-    pub fn is_empty(&self) -> bool {
-        self.sources.is_empty() && self.terms.is_empty() && self.entities.is_empty()
-    }
-
-    pub fn extend(&mut self, other: Touched) {
-        self.sources.extend(other.sources);
-        self.terms.extend(other.terms);
-        self.entities.extend(other.entities);
     }
 }
 
@@ -252,10 +229,6 @@ impl Contribution {
             mentions,
         }
     }
-
-    fn key(&self) -> (&str, &str) {
-        (&self.path, &self.title)
-    }
 }
 
 impl Indexes {
@@ -276,42 +249,19 @@ impl Indexes {
         indexes
     }
 
-    /// Replaces what a document contributed (`old`) by what it contributes
-    /// now (`new`). Both must be of the same document, in the same place of
-    /// the order (same path and title). Returns the listings that changed.
-    pub fn replace(&mut self, old: &Contribution, new: Contribution) -> Touched {
-        debug_assert_eq!(old.key(), new.key(), "a document keeps its place");
-        let touched = Touched {
-            sources: differing(
-                old.claims.iter().map(|(s, _, _)| s),
-                new.claims.iter().map(|(s, _, _)| s),
-                |s| {
-                    let pick = |c: &Contribution| -> Vec<(String, Claim)> {
-                        c.claims
-                            .iter()
-                            .filter(|(id, _, _)| id == s)
-                            .map(|(_, n, claim)| (n.clone(), claim.clone()))
-                            .collect()
-                    };
-                    pick(old) != pick(&new)
-                },
-            ),
-            terms: differing(
-                old.terms.iter().map(|(t, _)| t),
-                new.terms.iter().map(|(t, _)| t),
-                |t| find(&old.terms, *t) != find(&new.terms, *t),
-            ),
-            entities: differing(
-                old.mentions.iter().map(|(e, _)| e),
-                new.mentions.iter().map(|(e, _)| e),
-                |e| find(&old.mentions, *e) != find(&new.mentions, *e),
-            ),
+    /// The indexes made of what each document contributes, the documents
+    /// in the order of [`super::Bodies::documents`].
+    pub fn of_contributions(site: &Site, list: impl IntoIterator<Item = Contribution>) -> Self {
+        let mut indexes = Indexes {
+            claims: ClaimIndex::new(),
+            term_pages: vec![Vec::new(); site.glossary.items.len()],
+            terms: super::term_infos(site),
+            mentions: vec![Vec::new(); site.entities.items.len()],
         };
-        if !touched.is_empty() {
-            self.remove(old);
-            self.insert(new);
+        for c in list {
+            indexes.append(c);
         }
-        touched
+        indexes
     }
 
     /// Puts a document's entries at the end of every list (documents come
@@ -331,164 +281,5 @@ impl Indexes {
         for (entity, group) in c.mentions {
             self.mentions[entity].push(group);
         }
-    }
-
-    /// Puts a document's entries at its place in every list.
-    fn insert(&mut self, c: Contribution) {
-        let key = (c.path.as_str(), c.title.as_str());
-        for (source, n, claim) in c.claims {
-            let list = self.claims.entry(source).or_default().entry(n).or_default();
-            // After the earlier documents, and after this document's own
-            // earlier markers.
-            let at = list.partition_point(|x| (x.page_path.as_str(), x.page_title.as_str()) <= key);
-            list.insert(at, claim);
-        }
-        for (term, used) in c.terms {
-            let list = &mut self.term_pages[term];
-            let at = list.partition_point(|x| (x.path.as_str(), x.title.as_str()) <= key);
-            list.insert(at, used);
-        }
-        for (entity, group) in c.mentions {
-            let list = &mut self.mentions[entity];
-            let at = list.partition_point(|x| (x.path.as_str(), x.title.as_str()) <= key);
-            list.insert(at, group);
-        }
-    }
-
-    /// Takes a document's entries out of every list.
-    fn remove(&mut self, c: &Contribution) {
-        let key = c.key();
-        let sources: BTreeSet<&String> = c.claims.iter().map(|(s, _, _)| s).collect();
-        for source in sources {
-            if let Some(pages) = self.claims.get_mut(source) {
-                pages.retain(|_, list| {
-                    list.retain(|x| (x.page_path.as_str(), x.page_title.as_str()) != key);
-                    !list.is_empty()
-                });
-                if pages.is_empty() {
-                    self.claims.remove(source);
-                }
-            }
-        }
-        for (term, _) in &c.terms {
-            self.term_pages[*term].retain(|x| (x.path.as_str(), x.title.as_str()) != key);
-        }
-        for (entity, _) in &c.mentions {
-            self.mentions[*entity].retain(|x| (x.path.as_str(), x.title.as_str()) != key);
-        }
-    }
-}
-
-/// The entry of item `k`.
-fn find<T>(list: &[(usize, T)], k: usize) -> Option<&T> {
-    list.iter().find(|(x, _)| *x == k).map(|(_, v)| v)
-}
-
-/// The keys (of `old` or `new`) for which `differs` holds.
-fn differing<'k, K: Ord + Clone + 'k>(
-    old: impl Iterator<Item = &'k K>,
-    new: impl Iterator<Item = &'k K>,
-    differs: impl Fn(&K) -> bool,
-) -> BTreeSet<K> {
-    let keys: BTreeSet<&K> = old.chain(new).collect();
-    keys.into_iter().filter(|k| differs(k)).cloned().collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::build::{self, BuildOptions};
-    use crate::config::Overrides;
-    use crate::markdown::{Highlighter, Markdown};
-
-    const SOURCE: &str = "+++\ntitle = \"Report\"\n+++\nThe report.\n";
-    const TERM: &str = "+++\nterm = \"APT\"\n+++\nA group.\n";
-    const ENTITY: &str = "+++\ntitle = \"CNNVD\"\n+++\nA database.\n";
-
-    /// A site of two pages with the given bodies, and its rendered bodies.
-    fn site(a: &str, b: &str) -> (tempfile::TempDir, Site, Bodies) {
-        let dir = tempfile::tempdir().unwrap();
-        let files = [
-            ("config.toml", "title = \"T\"\n"),
-            ("content/sources/report.md", SOURCE),
-            ("content/glossary/apt.md", TERM),
-            ("content/entities/cnnvd.md", ENTITY),
-            ("content/a.md", a),
-            ("content/b.md", b),
-        ];
-        for (rel, text) in files {
-            let p = dir.path().join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
-        let site = build::load_site(&BuildOptions {
-            root: dir.path().to_path_buf(),
-            overrides: Overrides::default(),
-            update_lock: false,
-        })
-        .unwrap();
-        let markdown = Markdown::new(
-            &site.config.markdown,
-            std::sync::Arc::new(Highlighter::new()),
-            crate::render::library(&site),
-        );
-        let bodies = super::super::render_markdown(&site, &markdown);
-        (dir, site, bodies)
-    }
-
-    fn page(body: &str) -> String {
-        format!("+++\ntitle = \"P\"\n+++\n{body}\n")
-    }
-
-    /// Page `a`'s contribution in `site`.
-    fn contribution_of_a(site: &Site, bodies: &Bodies) -> Contribution {
-        let docs = bodies.documents(site);
-        let doc = docs.iter().find(|d| d.path == "/a/").unwrap();
-        Contribution::of(site, doc)
-    }
-
-    #[test]
-    fn replacing_a_contribution_equals_indexing_anew() {
-        let b = page("APT again[@report, p. 2]; see [[CNNVD]].");
-        let cases = [
-            // A citation moves to another page of the source.
-            ("Cited[@report, p. 3].", "Cited[@report, p. 4]."),
-            // A term and a mention appear.
-            ("Plain.", "APT and [[CNNVD]]."),
-            // Everything goes.
-            ("APT[@report, p. 2] and [[CNNVD]].", "Nothing left."),
-            // Only the words change.
-            ("APT here.", "APT there."),
-        ];
-        for (before, after) in cases {
-            let (_d1, site1, bodies1) = site(&page(before), &b);
-            let (_d2, site2, bodies2) = site(&page(after), &b);
-            let mut patched = Indexes::new(&site1, &bodies1);
-            let old = contribution_of_a(&site1, &bodies1);
-            let new = contribution_of_a(&site2, &bodies2);
-            let touched = patched.replace(&old, new);
-            let fresh = Indexes::new(&site2, &bodies2);
-            assert_eq!(patched, fresh, "{before} → {after}");
-            // Nothing is reported as changed when nothing did.
-            assert_eq!(
-                touched.is_empty(),
-                patched == Indexes::new(&site1, &bodies1)
-            );
-        }
-    }
-
-    #[test]
-    fn replace_reports_the_listings_that_changed() {
-        let b = page("Other.");
-        let (_d1, site1, bodies1) = site(&page("Cited[@report, p. 3]. APT."), &b);
-        let (_d2, site2, bodies2) = site(&page("Cited[@report, p. 4]. APT. [[CNNVD]]."), &b);
-        let mut indexes = Indexes::new(&site1, &bodies1);
-        let touched = indexes.replace(
-            &contribution_of_a(&site1, &bodies1),
-            contribution_of_a(&site2, &bodies2),
-        );
-        assert_eq!(touched.sources, BTreeSet::from(["report".to_string()]));
-        assert!(touched.terms.is_empty(), "APT was used before and after");
-        assert_eq!(touched.entities, BTreeSet::from([0]));
     }
 }

@@ -369,13 +369,13 @@ pub fn render_each(
     let base_key = known.map(|_| {
         let mut h = KeyHasher::new("output");
         h.add(&templates.key());
-        h.json(&config)
-            .json(&site_view)
-            .json(&sources)
-            .json(&glossary)
-            .json(&entities)
-            .json(assets);
-        h
+        h.value(&config)
+            .value(&site_view)
+            .value(&sources)
+            .value(&glossary)
+            .value(&entities)
+            .value(assets);
+        h.key()
     });
     let mut base = Context::new();
     base.insert("config", &config);
@@ -394,11 +394,15 @@ pub fn render_each(
         let head = value.head();
         let out = file_for_path(path);
         let current_url = site.config.permalink(path);
-        let made_key = base_key.as_ref().map(|h| {
-            let mut h = h.clone();
-            h.add(template).add(key).add(path).add(&current_url);
+        let made_key = base_key.map(|base| {
+            let mut h = KeyHasher::new("output");
+            h.add(&base)
+                .add(template)
+                .add(key)
+                .add(path)
+                .add(&current_url);
             value.hash_into(&mut h);
-            h.json(&head);
+            h.value(&head);
             h.key()
         });
         if let (Some(k), Some(known)) = (made_key, known)
@@ -441,9 +445,13 @@ pub fn render_each(
         let path = "/404.html";
         let out = PathBuf::from("404.html");
         let current_url = site.config.permalink(path);
-        let made_key = base_key.as_ref().map(|h| {
-            let mut h = h.clone();
-            h.add("404.html").add(path).add(&current_url).json(&head);
+        let made_key = base_key.map(|base| {
+            let mut h = KeyHasher::new("output");
+            h.add(&base)
+                .add("404.html")
+                .add(path)
+                .add(&current_url)
+                .value(&head);
             h.key()
         });
         if let (Some(k), Some(known)) = (made_key, known)
@@ -579,7 +587,7 @@ mod erased {
             cx.insert(key, self);
         }
         fn hash_into(&self, h: &mut KeyHasher) {
-            h.json(self);
+            h.value(self);
         }
         fn head(&self) -> HeadView<'_> {
             Head::head(self)
