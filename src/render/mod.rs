@@ -275,6 +275,42 @@ pub enum Target {
     NotFound,
 }
 
+/// Renders every output of the site through the templates, in memory, in
+/// the order of [`targets`] (what the fuzzer runs; the engine renders
+/// through [`render_each`]).
+pub fn render_templates(
+    site: &Site,
+    bodies: &Bodies,
+    templates: &Templates,
+    assets: &std::collections::BTreeMap<String, String>,
+) -> Result<Vec<OutputFile>> {
+    let indexes = Indexes::new(site, bodies);
+    let targets = targets(site, templates);
+    let done = std::sync::Mutex::new(Vec::with_capacity(targets.len()));
+    render_each(
+        site,
+        bodies,
+        &indexes,
+        templates,
+        assets,
+        &targets,
+        None,
+        &|k, _, m| {
+            if let Some(bytes) = m.bytes {
+                let f = OutputFile {
+                    path: m.path,
+                    bytes,
+                };
+                done.lock().unwrap_or_else(|e| e.into_inner()).push((k, f));
+            }
+            Ok(())
+        },
+    )?;
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_unstable_by_key(|(k, _)| *k);
+    Ok(done.into_iter().map(|(_, f)| f).collect())
+}
+
 /// Every templated output a site has, in the order pages, sections,
 /// sources, entities, collection indexes, 404 page.
 pub fn targets(site: &Site, templates: &Templates) -> Vec<Target> {
