@@ -421,24 +421,23 @@ pub fn render_each(
     base.insert("entities", &entities);
     base.insert("assets", assets);
 
-    let render = |template: &str,
-                  file: &crate::content::SourceFile,
-                  path: &str,
-                  key: &'static str,
-                  value: &dyn erased::Value|
+    // One output: its key first (when asked for), then, unless the caller
+    // has the output of that key, its template.
+    let make = |template: &str,
+                path: &str,
+                head: &views::HeadView<'_>,
+                value: Option<(&'static str, &dyn erased::Value)>|
      -> Result<Made> {
-        let head = value.head();
         let out = file_for_path(path);
         let current_url = site.config.permalink(path);
         let made_key = base_key.map(|base| {
             let mut h = KeyHasher::new("output");
-            h.add(&base)
-                .add(template)
-                .add(key)
-                .add(path)
-                .add(&current_url);
-            value.hash_into(&mut h);
-            h.value(&head);
+            h.add(&base).add(template).add(path).add(&current_url);
+            if let Some((key, value)) = value {
+                h.add(key);
+                value.hash_into(&mut h);
+            }
+            h.value(head);
             h.key()
         });
         if let (Some(k), Some(known)) = (made_key, known)
@@ -450,17 +449,11 @@ pub fn render_each(
                 bytes: None,
             });
         }
-        if !templates.has(template) {
-            return Err(file
-                .error_at(
-                    format!("template `{template}` not found in templates/ or the theme"),
-                    file.front_matter_span(template),
-                )
-                .into());
-        }
         let mut cx = base.clone();
-        value.insert_into(&mut cx, key);
-        cx.insert("head", &head);
+        if let Some((key, value)) = value {
+            value.insert_into(&mut cx, key);
+        }
+        cx.insert("head", head);
         cx.insert("current_path", path);
         cx.insert("current_url", &current_url);
         let html = templates.render(template, cx, path)?;
@@ -470,6 +463,22 @@ pub fn render_each(
             bytes: Some(html.into_bytes()),
         })
     };
+    let render = |template: &str,
+                  file: &crate::content::SourceFile,
+                  path: &str,
+                  key: &'static str,
+                  value: &dyn erased::Value|
+     -> Result<Made> {
+        if !templates.has(template) {
+            return Err(file
+                .error_at(
+                    format!("template `{template}` not found in templates/ or the theme"),
+                    file.front_matter_span(template),
+                )
+                .into());
+        }
+        make(template, path, &value.head(), Some((key, value)))
+    };
     let not_found = || -> Result<Made> {
         let head = views::HeadView {
             title: "Page not found",
@@ -478,37 +487,7 @@ pub fn render_each(
             date: None,
             updated: None,
         };
-        let path = "/404.html";
-        let out = PathBuf::from("404.html");
-        let current_url = site.config.permalink(path);
-        let made_key = base_key.map(|base| {
-            let mut h = KeyHasher::new("output");
-            h.add(&base)
-                .add("404.html")
-                .add(path)
-                .add(&current_url)
-                .value(&head);
-            h.key()
-        });
-        if let (Some(k), Some(known)) = (made_key, known)
-            && known(&out, k)
-        {
-            return Ok(Made {
-                path: out,
-                key: made_key,
-                bytes: None,
-            });
-        }
-        let mut cx = base.clone();
-        cx.insert("head", &head);
-        cx.insert("current_path", path);
-        cx.insert("current_url", &current_url);
-        let html = templates.render("404.html", cx, path)?;
-        Ok(Made {
-            path: out,
-            key: made_key,
-            bytes: Some(html.into_bytes()),
-        })
+        make("404.html", "/404.html", &head, None)
     };
 
     // The listings (sources, indexes) are the largest outputs: they start
