@@ -94,7 +94,7 @@ pub struct Cache {
     content: LoadCache,
     /// Loaded once: syntax definitions are costly to load.
     highlighter: Option<Arc<Highlighter>>,
-    templates: Option<(Key, Duration, Arc<Templates>)>,
+    templates: Option<(Duration, Arc<Templates>)>,
     markdown: Option<(Key, Arc<Markdown>)>,
     bodies: HashMap<Key, Arc<Rendered>>,
     /// What each body adds to the listings.
@@ -188,12 +188,12 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
     // The templates, compiled again only when their sources changed.
     let sources = TemplateSources::read(&config.root, &config.theme)?;
     let templates = match &cache.templates {
-        Some((k, budget, t)) if *k == sources.key() && *budget == config.template_budget => {
+        Some((budget, t)) if t.key() == sources.key() && *budget == config.template_budget => {
             t.clone()
         }
         _ => {
             let t = Arc::new(Templates::compile(sources, config.template_budget)?);
-            cache.templates = Some((t.key(), config.template_budget, t.clone()));
+            cache.templates = Some((config.template_budget, t.clone()));
             t
         }
     };
@@ -229,15 +229,17 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
         let known = &cache.bodies;
         let made = Mutex::new(Vec::new());
         let bodies = render::render_bodies(&site, &|doc| {
+            if !cache.keep {
+                // Nothing is looked up or kept: no key to make.
+                return Arc::new(markdown.render(doc));
+            }
             let key = body_key(markdown_key, &texts, &doc);
             let (body, new) = match known.get(&key) {
                 Some(b) => (b.clone(), false),
                 None => (Arc::new(markdown.render(doc)), true),
             };
-            if cache.keep {
-                let mut made = made.lock().unwrap_or_else(|e| e.into_inner());
-                made.push((key, body.clone(), new));
-            }
+            let mut made = made.lock().unwrap_or_else(|e| e.into_inner());
+            made.push((key, body.clone(), new));
             body
         });
         let made = made.into_inner().unwrap_or_else(|e| e.into_inner());
