@@ -9,8 +9,10 @@
 //! (`[anchors] old-id = "new-id"`), which a small script on the page follows.
 //! `--update-lock` accepts removals that are meant.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::content::{PageMeta, SourceFile};
 use crate::error::{Diagnostic, Error, Result};
@@ -31,10 +33,29 @@ pub struct PageAnchors {
     /// The file the page comes from.
     pub file: PathBuf,
     /// Each id, with the file that makes it (glossary entries come from
-    /// their own files).
-    pub ids: BTreeMap<String, PathBuf>,
+    /// their own files); shared with the body's [`body_ids`] where the page
+    /// has one body.
+    pub ids: Arc<Ids>,
     /// `[anchors]` of the page: old id → new id.
     pub moved: BTreeMap<String, String>,
+}
+
+/// Ids, each with the file that makes it.
+pub type Ids = BTreeMap<String, PathBuf>;
+
+/// The ids of a body from the file at `rel`: what a page's anchors are
+/// made of (kept by `serve` under the body's key).
+pub fn body_ids(rel: &Path, body: &Rendered) -> Ids {
+    body.anchor_ids()
+        .map(|id| (id.to_string(), rel.to_path_buf()))
+        .collect()
+}
+
+/// The [`body_ids`] of each document.
+pub fn doc_ids(docs: &[DocRef<'_>]) -> Vec<Arc<Ids>> {
+    docs.iter()
+        .map(|d| Arc::new(body_ids(&d.file.rel, d.rendered)))
+        .collect()
 }
 
 /// Every published URL and anchor of a site.
@@ -50,27 +71,33 @@ pub struct AnchorIndex {
 
 impl AnchorIndex {
     /// The index of a rendered site; `docs` are its bodies'
-    /// [documents](Bodies::documents), `files` the output's other files.
+    /// [documents](Bodies::documents), `ids` their [`body_ids`] (in the
+    /// same order), `files` the output's other files.
     pub fn new(
         site: &Site,
         bodies: &Bodies,
         docs: &[DocRef<'_>],
+        ids: Vec<Arc<Ids>>,
         files: impl IntoIterator<Item = String>,
     ) -> Self {
         let mut pages: BTreeMap<String, PageAnchors> = BTreeMap::new();
         let cited = cited_pages(bodies, None);
-        for doc in docs {
-            let entry = pages
-                .entry(doc.path.clone())
-                .or_insert_with(|| PageAnchors {
-                    file: doc.file.rel.clone(),
-                    ..PageAnchors::default()
-                });
-            for id in doc.rendered.anchor_ids() {
-                entry
-                    .ids
-                    .entry(id.to_string())
-                    .or_insert_with(|| doc.file.rel.clone());
+        for (doc, ids) in docs.iter().zip(ids) {
+            match pages.entry(doc.path.clone()) {
+                Entry::Vacant(v) => {
+                    v.insert(PageAnchors {
+                        file: doc.file.rel.clone(),
+                        ids,
+                        moved: BTreeMap::new(),
+                    });
+                }
+                // Several bodies on one page: the first to make an id keeps it.
+                Entry::Occupied(mut o) => {
+                    let into = Arc::make_mut(&mut o.get_mut().ids);
+                    for (id, rel) in ids.iter() {
+                        into.entry(id.clone()).or_insert_with(|| rel.clone());
+                    }
+                }
             }
         }
         for (p, page) in site
@@ -92,10 +119,9 @@ impl AnchorIndex {
                     ..PageAnchors::default()
                 });
             entry.file = PathBuf::from("content/glossary");
+            let ids = Arc::make_mut(&mut entry.ids);
             for item in &site.glossary.items {
-                entry
-                    .ids
-                    .insert(crate::text::slugify(&item.id), item.parsed.file.rel.clone());
+                ids.insert(crate::text::slugify(&item.id), item.parsed.file.rel.clone());
             }
         }
         // Source pages: one anchor per page of the source.
@@ -126,41 +152,6 @@ impl AnchorIndex {
             redirects,
             files: files.into_iter().collect(),
         }
-    }
-
-    /// Gives the page at `path` the anchors of its new `body` (from file
-    /// `rel`), for a page or section whose body alone changed. Returns the
-    /// ids it no longer has.
-    pub fn replace_body(&mut self, path: &str, rel: &Path, body: &Rendered) -> Vec<String> {
-        let Some(entry) = self.pages.get_mut(path) else {
-            return Vec::new();
-        };
-        let old = std::mem::take(&mut entry.ids);
-        for id in body.anchor_ids() {
-            entry
-                .ids
-                .entry(id.to_string())
-                .or_insert_with(|| rel.to_path_buf());
-        }
-        old.into_keys()
-            .filter(|id| !entry.ids.contains_key(id))
-            .collect()
-    }
-
-    /// Gives source `i` of `site` the page anchors of what `bodies` cite
-    /// now (sources without a page count have one per cited page). Returns
-    /// the ids it no longer has.
-    pub fn refresh_source(&mut self, site: &Site, bodies: &Bodies, i: usize) -> Vec<String> {
-        let item = &site.sources.items[i];
-        let Some(entry) = self.pages.get_mut(&Collection::Sources.item_path(&item.id)) else {
-            return Vec::new();
-        };
-        let cited = cited_pages(bodies, Some(&item.id));
-        let old = std::mem::take(&mut entry.ids);
-        add_source_ids(entry, item, &bodies.sources[i], cited.get(item.id.as_str()));
-        old.into_keys()
-            .filter(|id| !entry.ids.contains_key(id))
-            .collect()
     }
 
     /// Whether `path` (a URL path) and `fragment` resolve: the page (or the
@@ -218,8 +209,9 @@ fn add_source_ids(
     cited: Option<&BTreeSet<String>>,
 ) {
     let rel = &item.parsed.file.rel;
+    let ids = Arc::make_mut(&mut entry.ids);
     for id in body.anchor_ids() {
-        entry.ids.insert(id.to_string(), rel.clone());
+        ids.insert(id.to_string(), rel.clone());
     }
     // Every numbered page when the count is known, and the cited pages
     // (those without a number among them).
@@ -228,9 +220,7 @@ fn add_source_ids(
         .map(|n| n.to_string())
         .chain(cited.into_iter().flatten().cloned());
     for l in labels {
-        entry
-            .ids
-            .insert(format!("p-{}", crate::text::slugify(&l)), rel.clone());
+        ids.insert(format!("p-{}", crate::text::slugify(&l)), rel.clone());
     }
 }
 
@@ -447,7 +437,7 @@ impl Lock {
         let mut mappings = Vec::new();
         for (path, page) in &index.pages {
             anchors.push((path.clone(), display(&page.file)));
-            for (id, file) in &page.ids {
+            for (id, file) in page.ids.iter() {
                 anchors.push((format!("{path}#{id}"), display(file)));
             }
             for (old, new) in &page.moved {

@@ -34,7 +34,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 
-use crate::anchors::AnchorIndex;
+use crate::anchors::{self, AnchorIndex, Ids};
 use crate::build::{self, BuildOptions, output_key};
 use crate::content::{self, LoadCache};
 use crate::error::{Diagnostic, Diagnostics, Error, Result, sort_diagnostics};
@@ -97,6 +97,8 @@ pub struct Cache {
     templates: Option<(Duration, Arc<Templates>)>,
     markdown: Option<(Key, Arc<Markdown>)>,
     bodies: HashMap<Key, Arc<Rendered>>,
+    /// The ids of each body, by the body's key.
+    anchor_ids: HashMap<Key, Arc<Ids>>,
     /// What each body adds to the listings.
     contributions: HashMap<Key, Made<Contribution>>,
     indexes: Option<(Key, Arc<Indexes>)>,
@@ -173,6 +175,7 @@ pub struct Prepared {
 /// Stages 1–3 and the plan of stage 4, over `cache`; `fresh` says which
 /// files on disk may have changed since the cache read them.
 pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> Result<Prepared> {
+    let mut lap = Lap::new();
     // Load and resolve.
     let config = build::load_config(options)?;
     let content = if cache.keep {
@@ -183,6 +186,7 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
         content::load(&config.root)?
     };
     let site = Site::resolve(config, content)?;
+    lap.at("load, resolve");
     let config = &site.config;
 
     // The templates, compiled again only when their sources changed.
@@ -205,6 +209,7 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
         .get_or_insert_with(|| Arc::new(Highlighter::new()))
         .clone();
     let input = render::library_input(&site);
+    lap.at("templates");
     let texts = TextKeys::new(&input);
     let markdown_key = KeyHasher::new("markdown")
         .add(&config.markdown)
@@ -225,6 +230,7 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
     };
 
     // The bodies, each rendered only when its key is new.
+    lap.at("library");
     let (bodies, bodies_rendered) = {
         let known = &cache.bodies;
         let made = Mutex::new(Vec::new());
@@ -236,7 +242,12 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
             let key = body_key(markdown_key, &texts, &doc);
             let (body, new) = match known.get(&key) {
                 Some(b) => (b.clone(), false),
-                None => (Arc::new(markdown.render(doc)), true),
+                None => {
+                    let mut body = markdown.render(doc);
+                    body.key = Some(key);
+                    body.shown = Some(body.shown_key());
+                    (Arc::new(body), true)
+                }
             };
             let mut made = made.lock().unwrap_or_else(|e| e.into_inner());
             made.push((key, body.clone(), new));
@@ -253,14 +264,10 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
         }
         (bodies, rendered)
     };
-    // The key of each body, by where it is (all are alive until the end).
-    let body_keys: HashMap<usize, Key> = cache
-        .bodies
-        .iter()
-        .map(|(k, b)| (Arc::as_ptr(b) as usize, *k))
-        .collect();
+    let mut bodies = bodies;
     let mut diags = Diagnostics::default();
     diags.extend(bodies.diagnostics().cloned());
+    lap.at("bodies");
     if diags.has_errors() {
         return Err(diags.finish().expect_err("has errors"));
     }
@@ -309,6 +316,7 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
     extra.extend(output::site_files(&site));
 
     // The plan: every generated output path, in writing order, known
+    lap.at("copies, site files");
     // before a template runs, so the checks below need no output.
     let targets = render::targets(&site, &templates);
     let planned: Vec<String> = targets
@@ -318,16 +326,41 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
         .collect();
     crate::collisions::check(&site, &planned, &mut extra, &mut copies, &mut diags)?;
     let docs = bodies.documents(&site);
+    lap.at("plan, collisions");
+    // The ids of each body, kept under the body's key.
+    let ids: Vec<Arc<Ids>> = if cache.keep {
+        let known = &cache.anchor_ids;
+        let ids: Vec<(Option<Key>, Arc<Ids>)> = docs
+            .par_iter()
+            .map(|d| {
+                let key = d.rendered.key;
+                let ids = match key.and_then(|k| known.get(&k)) {
+                    Some(ids) => ids.clone(),
+                    None => Arc::new(anchors::body_ids(&d.file.rel, d.rendered)),
+                };
+                (key, ids)
+            })
+            .collect();
+        cache.anchor_ids = ids
+            .iter()
+            .filter_map(|(k, ids)| Some((k.as_ref().copied()?, ids.clone())))
+            .collect();
+        ids.into_iter().map(|(_, ids)| ids).collect()
+    } else {
+        anchors::doc_ids(&docs)
+    };
     let anchors = AnchorIndex::new(
         &site,
         &bodies,
         &docs,
+        ids,
         planned
             .iter()
             .map(|k| format!("/{k}"))
             .chain(copies.iter().map(|c| format!("/{}", output_key(&c.to)))),
     );
     // Links written in Markdown must lead somewhere on the site.
+    lap.at("anchor index");
     let mut link_errors = crate::anchors::check_site_links(&site, &docs, &anchors);
     sort_diagnostics(&mut link_errors);
     diags.extend(build::too_many_files(planned.len() + copies.len()));
@@ -337,6 +370,7 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
     // the body's key and what else it is made of (its page's title, path
     // and address).
     let indexes = if cache.keep {
+        lap.at("links");
         let known = &cache.contributions;
         // Each contribution with the key of what it is made of and the key
         // of what it holds (an edit that changes a body but not what it
@@ -345,7 +379,7 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
             .par_iter()
             .map(|doc| {
                 let permalink = site.config.permalink(&doc.path);
-                let body = body_keys.get(&(std::ptr::from_ref(doc.rendered) as usize));
+                let body = doc.rendered.key;
                 let mut h = KeyHasher::new("contribution");
                 h.add(&body)
                     .add(&doc.file.rel)
@@ -354,8 +388,6 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
                     .add(&doc.is_content)
                     .add(&permalink);
                 let key = h.key();
-                // (A body whose key is not known is not looked up: two
-                // bodies of one key made at once leave one of them out.)
                 let c = match known.get(&key) {
                     Some(c) if body.is_some() => c.clone(),
                     _ => Made::new(Contribution::of(&site, doc)),
@@ -376,7 +408,7 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
             Some((k, i)) if *k == key => i.clone(),
             _ => Arc::new(Indexes::of_contributions(
                 &site,
-                list.iter().map(|(_, c)| (*c.value).clone()),
+                list.iter().map(|(_, c)| (c.holds, (*c.value).clone())),
             )),
         };
         cache.indexes = Some((key, indexes.clone()));
@@ -387,8 +419,8 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
         Arc::new(Indexes::new(&site, &bodies))
     };
     // What is left to read of the bodies is what the templates show (the
+    lap.at("indexes");
     // bodies a cache keeps are shared, and stay whole).
-    let mut bodies = bodies;
     bodies
         .all_mut()
         .par_bridge()
@@ -408,6 +440,24 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
         bodies_rendered,
         files_read,
     })
+}
+
+/// With `SOURCEBRIEF_TIMINGS` set in the environment, the time of each
+/// stage, printed to standard error as it ends (for measuring; see
+/// BENCHMARKS.md).
+struct Lap(Option<Instant>);
+
+impl Lap {
+    fn new() -> Self {
+        Lap(std::env::var_os("SOURCEBRIEF_TIMINGS").map(|_| Instant::now()))
+    }
+
+    fn at(&mut self, stage: &str) {
+        if let Some(t) = &mut self.0 {
+            eprintln!("  {stage}: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+            *t = Instant::now();
+        }
+    }
 }
 
 /// The keys of the sources' texts, and how to find which of them a body
@@ -557,6 +607,7 @@ impl Prepared {
                 Ok(())
             })?;
         }
+        let mut lap = Lap::new();
         let mut made = made.into_inner().unwrap_or_else(|e| e.into_inner());
         made.sort_unstable_by_key(|(k, ..)| *k);
 
@@ -584,6 +635,7 @@ impl Prepared {
         }
         rendered.sort_unstable();
         cache.outputs = outputs;
+        lap.at("served map");
         Ok((map, rendered))
     }
 }
@@ -692,7 +744,9 @@ impl Engine {
         if !prepared.link_errors.is_empty() {
             return Err(Error::from_diagnostics(prepared.link_errors));
         }
+        let mut lap = Lap::new();
         let (map, rendered) = prepared.site_map(&mut self.cache)?;
+        lap.at("outputs");
         self.pending = Changes::default();
         self.theme = Some(prepared.site.config.theme.clone());
         let outcome = Outcome {

@@ -16,6 +16,12 @@ use xxhash_rust::xxh3::Xxh3Default;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Key(pub u128);
 
+impl Serialize for Key {
+    fn serialize<S: ser::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u128(self.0)
+    }
+}
+
 /// Makes a [`Key`]. Small inputs are gathered in a buffer that is hashed
 /// in one go (XXH3 is fastest on long inputs); a long string goes in as its
 /// own hash.

@@ -100,6 +100,7 @@ fuzz_target!(|data: &[u8]| {
             &site,
             &bodies,
             &docs,
+            sourcebrief::anchors::doc_ids(&docs),
             files
                 .iter()
                 .map(|f| format!("/{}", f.path.to_string_lossy())),

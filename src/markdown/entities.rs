@@ -102,7 +102,7 @@ pub enum Resolve {
 }
 
 /// A link to an entity in a body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Mention {
     /// Index into the entity index.
     pub entity: usize,

@@ -124,7 +124,7 @@ fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// A term linked in a body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TermUse {
     /// Index into the matcher's terms.
     pub term: usize,

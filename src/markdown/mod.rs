@@ -198,6 +198,12 @@ pub struct Rendered {
     pub word_count: usize,
     /// Warnings and errors of every pass, pointing into the document's file.
     pub diagnostics: Vec<Diagnostic>,
+    /// Where bodies are kept under keys (`serve`): the key of what it was
+    /// made of.
+    pub key: Option<crate::key::Key>,
+    /// Likewise: the key of what templates show of it (see
+    /// [`Rendered::shown_key`]); views that show it are keyed by it.
+    pub shown: Option<crate::key::Key>,
 }
 
 /// The ids of one HTML page taken so far, and, per base, the suffix to try
@@ -273,6 +279,19 @@ impl<'r> BlockIndex<'r> {
 }
 
 impl Rendered {
+    /// The key of what templates show of it: what
+    /// [`Rendered::keep_only_what_templates_show`] keeps.
+    pub fn shown_key(&self) -> crate::key::Key {
+        let mut h = crate::key::KeyHasher::new("shown");
+        h.add(&self.html)
+            .value(&self.toc)
+            .value(&self.citations)
+            .add(&self.term_uses)
+            .add(&self.mentions)
+            .add(&self.word_count);
+        h.key()
+    }
+
     /// Drops what only the checks and indexes read (every heading, block,
     /// marker, quote, link and anchor id, and the diagnostics), keeping
     /// what templates show: the HTML, the table of contents, the reference

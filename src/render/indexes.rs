@@ -8,11 +8,12 @@
 //! body for its new one ([`Indexes::replace`]) and learns which listings
 //! changed, without reading the other bodies.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::sources::{Claim, ClaimIndex, ClaimPassage};
 use super::views::{MentionGroup, Place, UsedOn};
 use super::{Bodies, DocRef};
+use crate::key::{Key, KeyHasher};
 use crate::markdown::glossary::TermInfo;
 use crate::site::Site;
 
@@ -27,6 +28,21 @@ pub struct Indexes {
     pub terms: Vec<TermInfo>,
     /// Per entity: the places that mention it, grouped by page.
     pub mentions: Vec<Vec<MentionGroup>>,
+    /// Where the indexes are made of contributions with keys: the key of
+    /// what they list of each source and each entity.
+    pub keys: Option<IndexKeys>,
+}
+
+/// The key of what [`Indexes`] list of each source (`claims`) and each
+/// entity (`mentions`): made of the keys of the contributions that add to
+/// the list, in order, so that a source or entity whose list an edit left
+/// alone keeps its key.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndexKeys {
+    /// Source id → key (a source no claim cites has none).
+    pub claims: HashMap<String, Key>,
+    /// Per entity.
+    pub mentions: Vec<Key>,
 }
 
 /// What one body adds to the indexes.
@@ -234,12 +250,7 @@ impl Contribution {
 impl Indexes {
     /// The indexes of every body of `site`.
     pub fn new(site: &Site, bodies: &Bodies) -> Self {
-        let mut indexes = Indexes {
-            claims: ClaimIndex::new(),
-            term_pages: vec![Vec::new(); site.glossary.items.len()],
-            terms: super::term_infos(site),
-            mentions: vec![Vec::new(); site.entities.items.len()],
-        };
+        let mut indexes = Indexes::empty(site);
         // Documents come in order: each contribution goes at the end. (One
         // thread: made on many, the index's small strings scatter over the
         // allocator's arenas, and the build's peak memory grows by 7%.)
@@ -249,19 +260,44 @@ impl Indexes {
         indexes
     }
 
-    /// The indexes made of what each document contributes, the documents
-    /// in the order of [`super::Bodies::documents`].
-    pub fn of_contributions(site: &Site, list: impl IntoIterator<Item = Contribution>) -> Self {
-        let mut indexes = Indexes {
+    /// The indexes made of what each document contributes, each with the
+    /// key of what it holds, the documents in the order of
+    /// [`super::Bodies::documents`]; with the [`IndexKeys`] made of those
+    /// keys.
+    pub fn of_contributions(
+        site: &Site,
+        list: impl IntoIterator<Item = (Key, Contribution)>,
+    ) -> Self {
+        let mut indexes = Indexes::empty(site);
+        let mut claims: HashMap<String, KeyHasher> = HashMap::new();
+        let mut mentions = vec![KeyHasher::new("mentions"); site.entities.items.len()];
+        for (holds, c) in list {
+            for (source, ..) in &c.claims {
+                claims
+                    .entry(source.clone())
+                    .or_insert_with(|| KeyHasher::new("claims"))
+                    .add(&holds);
+            }
+            for (entity, _) in &c.mentions {
+                mentions[*entity].add(&holds);
+            }
+            indexes.append(c);
+        }
+        indexes.keys = Some(IndexKeys {
+            claims: claims.into_iter().map(|(s, h)| (s, h.key())).collect(),
+            mentions: mentions.iter().map(KeyHasher::key).collect(),
+        });
+        indexes
+    }
+
+    fn empty(site: &Site) -> Self {
+        Indexes {
             claims: ClaimIndex::new(),
             term_pages: vec![Vec::new(); site.glossary.items.len()],
             terms: super::term_infos(site),
             mentions: vec![Vec::new(); site.entities.items.len()],
-        };
-        for c in list {
-            indexes.append(c);
+            keys: None,
         }
-        indexes
     }
 
     /// Puts a document's entries at the end of every list (documents come

@@ -374,10 +374,10 @@ pub type Known<'k> = dyn Fn(&std::path::Path, Key) -> bool + Sync + 'k;
 /// targets (and of the sink) are reported together, each template error
 /// once.
 #[allow(clippy::too_many_arguments)]
-pub fn render_each(
-    site: &Site,
-    bodies: &Bodies,
-    indexes: &Indexes,
+pub fn render_each<'s>(
+    site: &'s Site,
+    bodies: &'s Bodies,
+    indexes: &'s Indexes,
     templates: &Templates,
     assets: &std::collections::BTreeMap<String, String>,
     targets: &[Target],
@@ -395,6 +395,7 @@ pub fn render_each(
         terms: &indexes.terms,
         entity_bodies: &bodies.entities,
         mentions: &indexes.mentions,
+        index_keys: indexes.keys.as_ref(),
     };
     let config = views.config();
     let site_view = views.site_view();
@@ -421,34 +422,38 @@ pub fn render_each(
     base.insert("entities", &entities);
     base.insert("assets", assets);
 
-    // One output: its key first (when asked for), then, unless the caller
-    // has the output of that key, its template.
-    let make = |template: &str,
-                path: &str,
-                head: &views::HeadView<'_>,
-                value: Option<(&'static str, &dyn erased::Value)>|
+    // The key of one output (when asked for): what every output shares,
+    // the template, the output's place, and what `feed` adds of its view.
+    let key_of = |template: &str, path: &str, feed: &dyn Fn(&mut KeyHasher)| {
+        base_key.map(|base| {
+            let mut h = KeyHasher::new("output");
+            h.add(&base)
+                .add(template)
+                .add(path)
+                .add(&site.config.permalink(path));
+            feed(&mut h);
+            h.key()
+        })
+    };
+    // Whether the caller has the output of `key` at `path` already.
+    let has = |path: &str, key: Option<Key>| -> Option<Made> {
+        let out = file_for_path(path);
+        let known = known?;
+        known(&out, key?).then_some(Made {
+            path: out,
+            key,
+            bytes: None,
+        })
+    };
+    // The template of one output.
+    let write = |template: &str,
+                 path: &str,
+                 head: &views::HeadView<'_>,
+                 value: Option<(&'static str, &dyn erased::Value)>,
+                 made_key: Option<Key>|
      -> Result<Made> {
         let out = file_for_path(path);
         let current_url = site.config.permalink(path);
-        let made_key = base_key.map(|base| {
-            let mut h = KeyHasher::new("output");
-            h.add(&base).add(template).add(path).add(&current_url);
-            if let Some((key, value)) = value {
-                h.add(key);
-                value.hash_into(&mut h);
-            }
-            h.value(head);
-            h.key()
-        });
-        if let (Some(k), Some(known)) = (made_key, known)
-            && known(&out, k)
-        {
-            return Ok(Made {
-                path: out,
-                key: made_key,
-                bytes: None,
-            });
-        }
         let mut cx = base.clone();
         if let Some((key, value)) = value {
             value.insert_into(&mut cx, key);
@@ -463,22 +468,74 @@ pub fn render_each(
             bytes: Some(html.into_bytes()),
         })
     };
+    // One output: its key first (when asked for), then, unless the caller
+    // has the output of that key, its template.
+    let make = |template: &str,
+                path: &str,
+                head: &views::HeadView<'_>,
+                value: Option<(&'static str, &dyn erased::Value)>|
+     -> Result<Made> {
+        let made_key = key_of(template, path, &|h| {
+            if let Some((key, value)) = value {
+                h.add(key);
+                value.hash_into(h);
+            }
+            h.value(head);
+        });
+        if let Some(made) = has(path, made_key) {
+            return Ok(made);
+        }
+        write(template, path, head, value, made_key)
+    };
+    let exists = |template: &str, file: &crate::content::SourceFile| -> Result<()> {
+        if templates.has(template) {
+            return Ok(());
+        }
+        Err(file
+            .error_at(
+                format!("template `{template}` not found in templates/ or the theme"),
+                file.front_matter_span(template),
+            )
+            .into())
+    };
     let render = |template: &str,
                   file: &crate::content::SourceFile,
                   path: &str,
                   key: &'static str,
                   value: &dyn erased::Value|
      -> Result<Made> {
-        if !templates.has(template) {
-            return Err(file
-                .error_at(
-                    format!("template `{template}` not found in templates/ or the theme"),
-                    file.front_matter_span(template),
-                )
-                .into());
-        }
+        exists(template, file)?;
         make(template, path, &value.head(), Some((key, value)))
     };
+    // An output keyed by what its view reads (`feed`, where that has keys)
+    // instead of by the view: the view of an output the caller has is
+    // never made.
+    let by_inputs = |template: &str,
+                     file: &crate::content::SourceFile,
+                     path: &str,
+                     name: &'static str,
+                     feed: &dyn Fn(&mut KeyHasher) -> bool,
+                     view: &dyn Fn() -> Box<dyn erased::Value + 's>|
+     -> Result<Made> {
+        exists(template, file)?;
+        let inputs = base_key.and_then(|_| {
+            let mut h = KeyHasher::new("inputs");
+            feed(&mut h).then(|| h.key())
+        });
+        let Some(inputs) = inputs else {
+            let view = view();
+            return make(template, path, &view.head(), Some((name, &*view)));
+        };
+        let made_key = key_of(template, path, &|h| {
+            h.add(&inputs);
+        });
+        if let Some(made) = has(path, made_key) {
+            return Ok(made);
+        }
+        let view = view();
+        write(template, path, &view.head(), Some((name, &*view)), made_key)
+    };
+    let relations = std::sync::LazyLock::new(|| views.entity_relations());
     let not_found = || -> Result<Made> {
         let head = views::HeadView {
             title: "Page not found",
@@ -502,8 +559,18 @@ pub fn render_each(
             let file = match t {
                 Target::Page(i) => {
                     let p = &site.pages[i];
-                    let template = p.meta.template.as_deref().unwrap_or("page.html");
-                    render(template, &p.file, &p.path, "page", &views.page(i))
+                    by_inputs(
+                        p.meta.template.as_deref().unwrap_or("page.html"),
+                        &p.file,
+                        &p.path,
+                        "page",
+                        &|h| {
+                            let inputs = views.page_inputs(i);
+                            h.value(&inputs);
+                            inputs.has_keys()
+                        },
+                        &|| Box::new(views.page(views.page_inputs(i))),
+                    )
                 }
                 Target::Section(i) => {
                     let s = &site.sections[i];
@@ -517,24 +584,24 @@ pub fn render_each(
                 }
                 Target::Source(i) => {
                     let item = &site.sources.items[i];
-                    let path = target_path(site, t);
-                    render(
+                    by_inputs(
                         "source.html",
                         &item.parsed.file,
-                        &path,
+                        &target_path(site, t),
                         "source",
-                        &views.source(i),
+                        &|h| views.source_inputs(i, h),
+                        &|| Box::new(views.source(i)),
                     )
                 }
                 Target::Entity(i) => {
                     let item = &site.entities.items[i];
-                    let path = target_path(site, t);
-                    render(
+                    by_inputs(
                         "entity.html",
                         &item.parsed.file,
-                        &path,
+                        &target_path(site, t),
                         "entity",
-                        &views.entity(i),
+                        &|h| views.entity_inputs(i, *relations, h),
+                        &|| Box::new(views.entity(i)),
                     )
                 }
                 Target::Index(c) => render_collection_index(c, site, &views, &render),

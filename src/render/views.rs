@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::config::ConfigView;
 use crate::content::PageMeta;
 use crate::content::meta::Extra;
+use crate::key::{Key, KeyHasher};
 use crate::markdown::{Citation, Rendered, TocEntry};
 use crate::site::{Collection, Page, PageId, Section, SectionId, Site};
 
@@ -154,6 +155,36 @@ pub struct PageView<'a> {
     pub draft: bool,
     pub previous: Option<LinkView<'a>>,
     pub next: Option<LinkView<'a>>,
+}
+
+/// What the view of a page reads besides what every output shares (the
+/// config, the site's navigation and the summaries of its sources, terms
+/// and entities, all in the key every output starts from): its own file
+/// (its meta is parsed from the front matter), its path and slug, its body,
+/// and the links to its neighbours and its sections. Serialized, it is
+/// the key of the page's view: `serve` makes it without making the view.
+#[derive(Serialize)]
+pub struct PageInputs<'a> {
+    #[serde(skip)]
+    page: &'a Page,
+    #[serde(skip)]
+    rendered: &'a Rendered,
+    front_matter: &'a str,
+    path: &'a str,
+    slug: &'a str,
+    /// The key of what templates show of the body (where bodies are kept
+    /// under keys).
+    body: Option<Key>,
+    previous: Option<LinkView<'a>>,
+    next: Option<LinkView<'a>>,
+    ancestors: Vec<LinkView<'a>>,
+}
+
+impl PageInputs<'_> {
+    /// Whether the inputs can stand for the view: the body has a key.
+    pub fn has_keys(&self) -> bool {
+        self.body.is_some()
+    }
 }
 
 /// `section` in `index.html` and `section.html`.
@@ -390,6 +421,8 @@ pub struct Views<'a> {
     pub entity_bodies: &'a [std::sync::Arc<Rendered>],
     /// Per entity: the places that mention it.
     pub mentions: &'a [Vec<MentionGroup>],
+    /// The keys of what `claims` and `mentions` list, where they have keys.
+    pub index_keys: Option<&'a super::indexes::IndexKeys>,
 }
 
 /// One place that mentions an entity.
@@ -586,7 +619,7 @@ impl<'a> Views<'a> {
         meta: &'a PageMeta,
         path: &'a str,
         body: &'a Rendered,
-        ancestors: Vec<SectionId>,
+        ancestors: Vec<LinkView<'a>>,
     ) -> DocView<'a> {
         let date = meta.date.as_ref().map(|d| d.as_str());
         let updated = meta.updated.as_ref().map(|d| d.as_str());
@@ -605,10 +638,7 @@ impl<'a> Views<'a> {
             reading_time: reading_time(body.word_count),
             aliases: &meta.aliases,
             extra: &meta.extra,
-            ancestors: ancestors
-                .into_iter()
-                .map(|s| self.section_link(s))
-                .collect(),
+            ancestors,
             citations: &body.citations,
             glossary_terms: self.terms_used(body),
             entities: self.entities_used(body),
@@ -617,19 +647,38 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn page(&self, i: PageId) -> PageView<'a> {
+    /// What the view of page `i` reads besides what every output shares,
+    /// with the key of its body: see [`PageInputs`].
+    pub fn page_inputs(&self, i: PageId) -> PageInputs<'a> {
         let p: &'a Page = &self.site.pages[i];
-        PageView {
-            doc: self.doc(
-                &p.meta,
-                &p.path,
-                &self.page_bodies[i],
-                self.site.section_chain(p.section),
-            ),
+        PageInputs {
+            page: p,
+            rendered: &self.page_bodies[i],
+            front_matter: &p.file.text[p.file.front_matter.clone()],
+            path: &p.path,
             slug: &p.slug,
-            draft: p.meta.draft,
+            body: self.page_bodies[i].shown,
             previous: p.previous.map(|j| self.page_link(j)),
             next: p.next.map(|j| self.page_link(j)),
+            ancestors: self
+                .site
+                .section_chain(p.section)
+                .into_iter()
+                .map(|s| self.section_link(s))
+                .collect(),
+        }
+    }
+
+    /// The view of a page from its inputs, and from what every output
+    /// shares (`self` but its pages, sections and bodies).
+    pub fn page(&self, inputs: PageInputs<'a>) -> PageView<'a> {
+        let p = inputs.page;
+        PageView {
+            doc: self.doc(&p.meta, &p.path, inputs.rendered, inputs.ancestors),
+            slug: &p.slug,
+            draft: p.meta.draft,
+            previous: inputs.previous,
+            next: inputs.next,
         }
     }
 
@@ -862,6 +911,53 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// Feeds what the view of source `i` reads besides what every output
+    /// shares: its file, its text, and its body and the claims that cite
+    /// it (by their keys). False where these have no keys: then only the
+    /// view itself can be the key.
+    pub fn source_inputs(&self, i: usize, h: &mut KeyHasher) -> bool {
+        let item = &self.site.sources.items[i];
+        let (Some(body), Some(keys)) = (self.source_bodies[i].shown, self.index_keys) else {
+            return false;
+        };
+        h.add("source inputs")
+            .add(&item.id)
+            .add(&*item.parsed.file.text)
+            .add(&self.site.text(&item.id).map(|t| &*t.file.text))
+            .add(&body)
+            .add(&keys.claims.get(&item.id));
+        true
+    }
+
+    /// Feeds what the view of entity `i` reads besides what every output
+    /// shares: its file, its body and the places that mention it (by their
+    /// keys), and the ids, titles and `related` lists of all entities
+    /// (`relations`, from [`Views::entity_relations`]). False as for
+    /// [`Views::source_inputs`].
+    pub fn entity_inputs(&self, i: usize, relations: Key, h: &mut KeyHasher) -> bool {
+        let item = &self.site.entities.items[i];
+        let (Some(body), Some(keys)) = (self.entity_bodies[i].shown, self.index_keys) else {
+            return false;
+        };
+        h.add("entity inputs")
+            .add(&item.id)
+            .add(&*item.parsed.file.text)
+            .add(&body)
+            .add(&keys.mentions[i])
+            .add(&relations);
+        true
+    }
+
+    /// The key of what an entity's view reads of the other entities.
+    pub fn entity_relations(&self) -> Key {
+        let mut h = KeyHasher::new("entity relations");
+        for item in &self.site.entities.items {
+            let m = &item.parsed.meta;
+            h.add(&item.id).add(&m.title).value(&m.related);
+        }
+        h.key()
+    }
+
     pub fn collection_index(
         &self,
         c: Collection,
@@ -1013,6 +1109,7 @@ impl<'a> Views<'a> {
         let s: &'a Section = &self.site.sections[i];
         let mut chain = self.site.section_chain(i);
         chain.pop();
+        let chain = chain.into_iter().map(|s| self.section_link(s)).collect();
         SectionView {
             doc: self.doc(&s.meta, &s.path, &self.section_bodies[i], chain),
             pages: s.pages.iter().map(|&j| self.page_summary(j)).collect(),
