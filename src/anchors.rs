@@ -182,7 +182,8 @@ pub fn cited_pages<'b>(
     bodies: &'b Bodies,
     only: Option<&str>,
 ) -> BTreeMap<&'b str, BTreeSet<String>> {
-    let mut cited: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    // Numbers and names apart, so that a page cited again costs no string.
+    let mut cited: BTreeMap<&str, (BTreeSet<u32>, BTreeSet<&str>)> = BTreeMap::new();
     let all = bodies
         .pages
         .iter()
@@ -191,13 +192,26 @@ pub fn cited_pages<'b>(
         .chain(&bodies.entities);
     for c in all.flat_map(|r| r.citations.iter()) {
         if only.is_none_or(|s| s == c.source) {
-            cited
-                .entry(c.source.as_str())
-                .or_default()
-                .extend(c.pages.labels());
+            let (numbers, named) = cited.entry(c.source.as_str()).or_default();
+            match &c.pages.named {
+                Some(l) => {
+                    named.insert(l);
+                }
+                None => numbers.extend(c.pages.start..=c.pages.end),
+            }
         }
     }
     cited
+        .into_iter()
+        .map(|(source, (numbers, named))| {
+            let labels = numbers
+                .iter()
+                .map(u32::to_string)
+                .chain(named.into_iter().map(str::to_string))
+                .collect();
+            (source, labels)
+        })
+        .collect()
 }
 
 /// The ids of a source's page: those of its summary, and one per page of

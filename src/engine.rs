@@ -408,7 +408,7 @@ pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> R
             Some((k, i)) if *k == key => i.clone(),
             _ => Arc::new(Indexes::of_contributions(
                 &site,
-                list.iter().map(|(_, c)| (c.holds, (*c.value).clone())),
+                list.iter().map(|(_, c)| (c.holds, &*c.value)),
             )),
         };
         cache.indexes = Some((key, indexes.clone()));
@@ -514,7 +514,7 @@ fn body_key(markdown: Key, texts: &TextKeys, doc: &Document<'_>) -> Key {
         .add(doc.path)
         .add(doc.id_prefix)
         .add(&doc.autolink)
-        .add(&format!("{:?}", doc.citations));
+        .value(doc.citations);
     h.key()
 }
 

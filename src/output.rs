@@ -175,15 +175,14 @@ pub fn atom_feed(site: &Site) -> String {
         .iter()
         .filter(|p| p.meta.date.is_some() || p.meta.updated.is_some())
         .collect();
-    let updated = |p: &crate::site::Page| {
+    fn updated(p: &crate::site::Page) -> &str {
         p.meta
             .updated
             .as_ref()
             .or(p.meta.date.as_ref())
-            .map(|d| d.as_str().to_string())
-            .unwrap_or_default()
-    };
-    entries.sort_by(|a, b| updated(b).cmp(&updated(a)).then(a.path.cmp(&b.path)));
+            .map_or("", |d| d.as_str())
+    }
+    entries.sort_by(|a, b| updated(b).cmp(updated(a)).then(a.path.cmp(&b.path)));
     let stamp = |d: &str| {
         if d.len() == 10 {
             format!("{d}T00:00:00Z")
@@ -193,7 +192,7 @@ pub fn atom_feed(site: &Site) -> String {
     };
     let feed_updated = entries
         .first()
-        .map(|p| stamp(&updated(p)))
+        .map(|p| stamp(updated(p)))
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{title}</title>\n  <subtitle>{sub}</subtitle>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{self_url}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{home}\"/>\n  <id>{home}</id>\n  <updated>{feed_updated}</updated>\n",
@@ -208,7 +207,7 @@ pub fn atom_feed(site: &Site) -> String {
         xml.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{link}\"/>\n    <id>{link}</id>\n    <updated>{}</updated>\n",
             escape_html(p.meta.title.as_deref().unwrap_or("")),
-            stamp(&updated(p)),
+            stamp(updated(p)),
         ));
         if let Some(d) = &p.meta.date {
             xml.push_str(&format!(

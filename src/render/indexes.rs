@@ -9,6 +9,7 @@
 //! changed, without reading the other bodies.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use super::sources::{Claim, ClaimIndex, ClaimPassage};
 use super::views::{MentionGroup, Place, UsedOn};
@@ -27,7 +28,7 @@ pub struct Indexes {
     /// Per glossary term: where its mentions link.
     pub terms: Vec<TermInfo>,
     /// Per entity: the places that mention it, grouped by page.
-    pub mentions: Vec<Vec<MentionGroup>>,
+    pub mentions: Vec<Vec<Arc<MentionGroup>>>,
     /// Where the indexes are made of contributions with keys: the key of
     /// what they list of each source and each entity.
     pub keys: Option<IndexKeys>,
@@ -52,11 +53,11 @@ pub struct Contribution {
     path: String,
     title: String,
     /// Source id, page number, claim; in the order of the markers.
-    claims: Vec<(String, String, Claim)>,
+    claims: Vec<(String, String, Arc<Claim>)>,
     /// Glossary terms it uses (content pages only), each once, and the entry.
     terms: Vec<(usize, UsedOn)>,
     /// Per entity it mentions, its places (in entity order).
-    mentions: Vec<(usize, MentionGroup)>,
+    mentions: Vec<(usize, Arc<MentionGroup>)>,
 }
 
 /// How much of a block before a citation is read for its sentence, in bytes.
@@ -166,7 +167,7 @@ impl Contribution {
                 claims.push((
                     c.source.clone(),
                     label.clone(),
-                    Claim {
+                    Arc::new(Claim {
                         page_title: doc.title.clone(),
                         page_path: doc.path.clone(),
                         link: link.clone(),
@@ -182,7 +183,7 @@ impl Contribution {
                             .filter(|(p, _)| *p == label)
                             .map(|(_, q)| q.clone())
                             .collect(),
-                    },
+                    }),
                 ));
             }
         }
@@ -227,12 +228,12 @@ impl Contribution {
             .map(|(entity, places)| {
                 (
                     entity,
-                    MentionGroup {
+                    Arc::new(MentionGroup {
                         title: doc.title.clone(),
                         path: doc.path.clone(),
                         permalink: permalink.clone(),
                         places,
-                    },
+                    }),
                 )
             })
             .collect();
@@ -255,7 +256,7 @@ impl Indexes {
         // thread: made on many, the index's small strings scatter over the
         // allocator's arenas, and the build's peak memory grows by 7%.)
         for doc in bodies.documents(site) {
-            indexes.append(Contribution::of(site, &doc));
+            indexes.append(&Contribution::of(site, &doc));
         }
         indexes
     }
@@ -264,9 +265,9 @@ impl Indexes {
     /// key of what it holds, the documents in the order of
     /// [`super::Bodies::documents`]; with the [`IndexKeys`] made of those
     /// keys.
-    pub fn of_contributions(
+    pub fn of_contributions<'c>(
         site: &Site,
-        list: impl IntoIterator<Item = (Key, Contribution)>,
+        list: impl IntoIterator<Item = (Key, &'c Contribution)>,
     ) -> Self {
         let mut indexes = Indexes::empty(site);
         let mut claims: HashMap<String, KeyHasher> = HashMap::new();
@@ -302,20 +303,28 @@ impl Indexes {
 
     /// Puts a document's entries at the end of every list (documents come
     /// in order).
-    fn append(&mut self, c: Contribution) {
-        for (source, n, claim) in c.claims {
-            self.claims
-                .entry(source)
-                .or_default()
-                .entry(n)
-                .or_default()
-                .push(claim);
+    /// (What it shares with the contribution, claims and mentions, is
+    /// shared, not copied: a kept contribution is appended again on every
+    /// rebuild that changes the indexes.)
+    fn append(&mut self, c: &Contribution) {
+        for (source, n, claim) in &c.claims {
+            if !self.claims.contains_key(source) {
+                self.claims.insert(source.clone(), BTreeMap::new());
+            }
+            let pages = self.claims.get_mut(source).expect("inserted above");
+            if !pages.contains_key(n) {
+                pages.insert(n.clone(), Vec::new());
+            }
+            pages
+                .get_mut(n)
+                .expect("inserted above")
+                .push(claim.clone());
         }
-        for (term, used) in c.terms {
-            self.term_pages[term].push(used);
+        for (term, used) in &c.terms {
+            self.term_pages[*term].push(used.clone());
         }
-        for (entity, group) in c.mentions {
-            self.mentions[entity].push(group);
+        for (entity, group) in &c.mentions {
+            self.mentions[*entity].push(group.clone());
         }
     }
 }

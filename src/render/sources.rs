@@ -40,4 +40,4 @@ pub struct ClaimPassage {
 
 /// Source id → page label (`4`, `cover`) → claims (in site order: page
 /// path, then position).
-pub type ClaimIndex = BTreeMap<String, BTreeMap<String, Vec<Claim>>>;
+pub type ClaimIndex = BTreeMap<String, BTreeMap<String, Vec<std::sync::Arc<Claim>>>>;

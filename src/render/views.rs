@@ -275,7 +275,7 @@ pub struct SourcePageView<'a> {
     /// `p-N`.
     pub anchor: String,
     /// Every citation of the page, in site order.
-    pub claims: &'a [Claim],
+    pub claims: &'a [std::sync::Arc<Claim>],
     /// The passages the site quotes from the page (where the source has a
     /// text), each with the claims that rest on it.
     pub passages: Vec<PassageView>,
@@ -420,7 +420,7 @@ pub struct Views<'a> {
     pub terms: &'a [crate::markdown::glossary::TermInfo],
     pub entity_bodies: &'a [std::sync::Arc<Rendered>],
     /// Per entity: the places that mention it.
-    pub mentions: &'a [Vec<MentionGroup>],
+    pub mentions: &'a [Vec<std::sync::Arc<MentionGroup>>],
     /// The keys of what `claims` and `mentions` list, where they have keys.
     pub index_keys: Option<&'a super::indexes::IndexKeys>,
 }
@@ -471,7 +471,7 @@ pub struct EntityView<'a> {
     pub extra: &'a Extra,
     /// Entities it lists in `related`, and those that list it, A to Z.
     pub related: Vec<EntitySummary<'a>>,
-    pub mentions: &'a [MentionGroup],
+    pub mentions: &'a [std::sync::Arc<MentionGroup>],
     pub json_ld: String,
 }
 
@@ -482,7 +482,7 @@ pub struct KindGroup<'a> {
     pub entities: Vec<EntitySummary<'a>>,
 }
 
-static EMPTY_CLAIMS: [Claim; 0] = [];
+static EMPTY_CLAIMS: [std::sync::Arc<Claim>; 0] = [];
 
 /// One page of a source's page: its claims, and, where the source has a
 /// text, the passages they quote, each in its sentence (or, with
@@ -490,7 +490,7 @@ static EMPTY_CLAIMS: [Claim; 0] = [];
 fn source_page<'a>(
     meta: &crate::content::SourceMeta,
     label: String,
-    claims: &'a [Claim],
+    claims: &'a [std::sync::Arc<Claim>],
     page: Option<&crate::source_text::TextPage>,
 ) -> SourcePageView<'a> {
     use crate::source_text::{Quote, page_html, passage_html};
@@ -501,7 +501,7 @@ fn source_page<'a>(
         // quote it (each once).
         let mut order: Vec<&ClaimPassage> = Vec::new();
         let mut resting: HashMap<&str, Vec<&Claim>> = HashMap::new();
-        for c in claims {
+        for c in claims.iter().map(|c| &**c) {
             for p in &c.passages {
                 let list = resting.entry(&p.id).or_insert_with(|| {
                     order.push(p);
@@ -524,7 +524,12 @@ fn source_page<'a>(
             });
         }
     }
-    let other_claims = ClaimPlace::merge(claims.iter().filter(|c| c.passages.is_empty()));
+    let other_claims = ClaimPlace::merge(
+        claims
+            .iter()
+            .map(|c| &**c)
+            .filter(|c| c.passages.is_empty()),
+    );
     let pdf_page = match (label.parse::<i64>(), page) {
         (Ok(n), _) => Some(n + meta.pdf_page_offset),
         (Err(_), Some(p)) => Some(
