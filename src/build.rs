@@ -128,9 +128,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let config = load_config(options)?;
     output::check_output_dir(&config)?;
-    // The anchor lock is read while the site renders.
+    // Each page is written as soon as its body is rendered; a build that
+    // fails leaves the staging folder behind for removal, and the output
+    // folder as it was. The anchor lock is read while the site renders.
+    let staging = output::Staging::create(&config.output_dir)?;
     let (prepared, lock) = rayon::join(
-        || engine::prepare(options, &mut Cache::default(), Fresh::All),
+        || engine::prepare_into(options, &mut Cache::default(), Fresh::All, Some(&staging)),
         || Lock::load(&config.root),
     );
     let (prepared, lock) = (prepared?, lock?);
@@ -148,7 +151,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     }
     let out = &prepared.site.config.output_dir;
-    let staging = output::Staging::create(out)?;
     // The new lock is made while the output is written (drafts are not
     // published, so they do not go into it).
     let (written, lock_text) = rayon::join(
