@@ -489,8 +489,8 @@ pub fn prepare_into(
 }
 
 /// With `SOURCEBRIEF_TIMINGS` set in the environment, the time of each
-/// stage, printed to standard error as it ends (for measuring; see
-/// BENCHMARKS.md).
+/// stage and the resident memory at its end (where the system tells it),
+/// printed to standard error as it ends (for measuring; see BENCHMARKS.md).
 struct Lap(Option<Instant>);
 
 impl Lap {
@@ -500,7 +500,22 @@ impl Lap {
 
     fn at(&mut self, stage: &str) {
         if let Some(t) = &mut self.0 {
-            eprintln!("  {stage}: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+                    Some(format!(
+                        ", {} MB resident",
+                        line[6..]
+                            .trim()
+                            .trim_end_matches(" kB")
+                            .parse::<u64>()
+                            .ok()?
+                            / 1024
+                    ))
+                })
+                .unwrap_or_default();
+            eprintln!("  {stage}: {:.1} ms{rss}", t.elapsed().as_secs_f64() * 1e3);
             *t = Instant::now();
         }
     }
