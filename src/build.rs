@@ -128,12 +128,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let config = load_config(options)?;
     output::check_output_dir(&config)?;
-    // Each page is written as soon as its body is rendered; a build that
-    // fails leaves the staging folder behind for removal, and the output
-    // folder as it was. The anchor lock is read while the site renders.
-    let staging = output::Staging::create(&config.output_dir)?;
+    // The anchor lock is read while the site renders.
     let (prepared, lock) = rayon::join(
-        || engine::prepare_into(options, &mut Cache::default(), Fresh::All, Some(&staging)),
+        || engine::prepare(options, &mut Cache::default(), Fresh::All),
         || Lock::load(&config.root),
     );
     let (prepared, lock) = (prepared?, lock?);
@@ -151,6 +148,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     }
     let out = &prepared.site.config.output_dir;
+    let staging = output::Staging::create(out)?;
     // The new lock is made while the output is written (drafts are not
     // published, so they do not go into it).
     let (written, lock_text) = rayon::join(

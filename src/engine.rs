@@ -170,26 +170,11 @@ pub struct Prepared {
     pub bodies_rendered: usize,
     /// How many copied files were read from disk.
     pub files_read: usize,
-    /// Where the copies and the pages were written while the bodies were
-    /// rendered: the errors of their templates.
-    streamed: Option<Vec<Diagnostic>>,
 }
 
 /// Stages 1–3 and the plan of stage 4, over `cache`; `fresh` says which
 /// files on disk may have changed since the cache read them.
 pub fn prepare(options: &BuildOptions, cache: &mut Cache, fresh: Fresh<'_>) -> Result<Prepared> {
-    prepare_into(options, cache, fresh, None)
-}
-
-/// [`prepare`]; with `stream` (a build, whose cache keeps nothing), the
-/// copies and each page's output are written into that staging folder
-/// while the bodies are rendered: [`Prepared::write`] then writes the rest.
-pub fn prepare_into(
-    options: &BuildOptions,
-    cache: &mut Cache,
-    fresh: Fresh<'_>,
-    stream: Option<&output::Staging>,
-) -> Result<Prepared> {
     let mut lap = Lap::new();
     // Load and resolve.
     let config = build::load_config(options)?;
@@ -244,8 +229,49 @@ pub fn prepare_into(
         }
     };
 
+    // The bodies, each rendered only when its key is new.
     lap.at("library");
+    let (bodies, bodies_rendered) = {
+        let known = &cache.bodies;
+        let made = Mutex::new(Vec::new());
+        let bodies = render::render_bodies(&site, &|doc| {
+            if !cache.keep {
+                // Nothing is looked up or kept: no key to make.
+                return Arc::new(markdown.render(doc));
+            }
+            let key = body_key(markdown_key, &texts, &doc);
+            let (body, new) = match known.get(&key) {
+                Some(b) => (b.clone(), false),
+                None => {
+                    let mut body = markdown.render(doc);
+                    body.key = Some(key);
+                    body.shown = Some(body.shown_key());
+                    (Arc::new(body), true)
+                }
+            };
+            let mut made = made.lock().unwrap_or_else(|e| e.into_inner());
+            made.push((key, body.clone(), new));
+            body
+        });
+        let made = made.into_inner().unwrap_or_else(|e| e.into_inner());
+        let rendered = if cache.keep {
+            made.iter().filter(|(_, _, new)| *new).count()
+        } else {
+            bodies.diagnostics_len()
+        };
+        if cache.keep {
+            cache.bodies = made.into_iter().map(|(k, b, _)| (k, b)).collect();
+        }
+        (bodies, rendered)
+    };
+    let mut bodies = bodies;
     let mut diags = Diagnostics::default();
+    diags.extend(bodies.diagnostics().cloned());
+    lap.at("bodies");
+    if diags.has_errors() {
+        return Err(diags.finish().expect_err("has errors"));
+    }
+
     // Generated assets and static files first: templates link them with a
     // content hash (`assets`), so browsers may cache them for long.
     let mut extra = Vec::new();
@@ -288,9 +314,9 @@ pub fn prepare_into(
         cache.copies.retain(|p, _| live.contains(p.as_path()));
     }
     extra.extend(output::site_files(&site));
-    lap.at("copies, site files");
 
     // The plan: every generated output path, in writing order, known
+    lap.at("copies, site files");
     // before a template runs, so the checks below need no output.
     let targets = render::targets(&site, &templates);
     let planned: Vec<String> = targets
@@ -299,73 +325,8 @@ pub fn prepare_into(
         .chain(extra.iter().map(|f| output_key(&f.path)))
         .collect();
     crate::collisions::check(&site, &planned, &mut extra, &mut copies, &mut diags)?;
-    lap.at("plan, collisions");
-    // Where a build streams: the copies first (later writers win), then
-    // each page's output as soon as its body is rendered (its HTML is then
-    // dropped: nothing else shows it).
-    let writer = match stream {
-        Some(staging) if !cache.keep => {
-            staging.copy_all(&copies)?;
-            Some((staging, render::PageWriter::new(&site, &templates, &assets)))
-        }
-        _ => None,
-    };
-    let stream_errors = Mutex::new(Vec::new());
-
-    // The bodies, each rendered only when its key is new.
-    let (bodies, bodies_rendered) = {
-        let known = &cache.bodies;
-        let made = Mutex::new(Vec::new());
-        let bodies = render::render_bodies(&site, &|doc, page| {
-            if !cache.keep {
-                // Nothing is looked up or kept: no key to make.
-                let mut body = markdown.render(doc);
-                if let (Some((staging, writer)), Some(i)) = (&writer, page) {
-                    let written = writer.write(i, &body).and_then(|m| match &m.bytes {
-                        Some(bytes) => staging.write(&m.path, bytes),
-                        None => Ok(()),
-                    });
-                    if let Err(e) = written {
-                        let mut errors = stream_errors.lock().unwrap_or_else(|e| e.into_inner());
-                        errors.extend(e.diagnostics);
-                    }
-                    body.drop_what_its_page_shows();
-                }
-                return Arc::new(body);
-            }
-            let key = body_key(markdown_key, &texts, &doc);
-            let (body, new) = match known.get(&key) {
-                Some(b) => (b.clone(), false),
-                None => {
-                    let mut body = markdown.render(doc);
-                    body.key = Some(key);
-                    body.shown = Some(body.shown_key());
-                    (Arc::new(body), true)
-                }
-            };
-            let mut made = made.lock().unwrap_or_else(|e| e.into_inner());
-            made.push((key, body.clone(), new));
-            body
-        });
-        let made = made.into_inner().unwrap_or_else(|e| e.into_inner());
-        let rendered = if cache.keep {
-            made.iter().filter(|(_, _, new)| *new).count()
-        } else {
-            bodies.diagnostics_len()
-        };
-        if cache.keep {
-            cache.bodies = made.into_iter().map(|(k, b, _)| (k, b)).collect();
-        }
-        (bodies, rendered)
-    };
-    let mut bodies = bodies;
-    diags.extend(bodies.diagnostics().cloned());
-    lap.at("bodies");
-    if diags.has_errors() {
-        return Err(diags.finish().expect_err("has errors"));
-    }
-
     let docs = bodies.documents(&site);
+    lap.at("plan, collisions");
     // The ids of each body, kept under the body's key.
     let ids: Vec<Arc<Ids>> = if cache.keep {
         let known = &cache.anchor_ids;
@@ -464,12 +425,6 @@ pub fn prepare_into(
         .all_mut()
         .par_bridge()
         .for_each(Rendered::keep_only_what_templates_show);
-    let streamed = writer.is_some().then(|| {
-        stream_errors
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner())
-    });
-    drop(writer);
     Ok(Prepared {
         site,
         templates,
@@ -484,7 +439,6 @@ pub fn prepare_into(
         warnings,
         bodies_rendered,
         files_read,
-        streamed,
     })
 }
 
@@ -589,7 +543,6 @@ impl Prepared {
     /// with `known`, only those whose key it does not have.
     fn render_each(
         &self,
-        targets: &[Target],
         known: Option<&render::Known<'_>>,
         sink: &render::Sink<'_>,
     ) -> Result<()> {
@@ -599,7 +552,7 @@ impl Prepared {
             &self.indexes,
             &self.templates,
             &self.assets,
-            targets,
+            &self.targets,
             known,
             sink,
         )
@@ -607,32 +560,14 @@ impl Prepared {
 
     /// Writes the whole output into `staging`: the copies, then each
     /// templated output as soon as it is rendered (none is held after it is
-    /// written), then the other generated files. Where [`prepare_into`]
-    /// wrote the copies and the pages into it already, the rest; the
-    /// errors of those pages' templates are reported with the others'.
+    /// written), then the other generated files.
     pub fn write(&self, staging: &output::Staging) -> Result<()> {
-        let mut diags = Diagnostics::default();
-        let targets: Vec<Target> = match &self.streamed {
-            Some(errors) => {
-                diags.extend(errors.iter().cloned());
-                let rest = |t: &&Target| !matches!(t, Target::Page(_));
-                self.targets.iter().filter(rest).copied().collect()
-            }
-            None => {
-                staging.copy_all(&self.copies)?;
-                self.targets.clone()
-            }
-        };
-        let written = self.render_each(&targets, None, &|_, _, made| match &made.bytes {
+        staging.copy_all(&self.copies)?;
+        self.render_each(None, &|_, _, made| match &made.bytes {
             Some(bytes) => staging.write(&made.path, bytes),
             None => Ok(()),
-        });
-        if let Err(e) = written {
-            diags.extend(e.diagnostics);
-        }
-        if diags.has_errors() {
-            return Err(diags.finish().expect_err("has errors"));
-        }
+        })?;
+        let mut diags = Diagnostics::default();
         for f in &self.extra {
             diags.take(staging.write(&f.path, &f.bytes));
         }
@@ -643,7 +578,7 @@ impl Prepared {
     /// in writing order.
     pub fn render(self) -> Result<(Site, Vec<OutputFile>, Vec<CopyFile>, Rest)> {
         let done = Mutex::new(Vec::with_capacity(self.targets.len()));
-        self.render_each(&self.targets, None, &|k, _, made| {
+        self.render_each(None, &|k, _, made| {
             if let Some(bytes) = made.bytes {
                 let f = OutputFile {
                     path: made.path,
@@ -675,7 +610,7 @@ impl Prepared {
         {
             let old = &cache.outputs;
             let known = |path: &Path, key: Key| old.get(path).is_some_and(|(k, _)| *k == key);
-            self.render_each(&self.targets, Some(&known), &|k, _, m| {
+            self.render_each(Some(&known), &|k, _, m| {
                 let bytes = match m.bytes {
                     Some(b) => Ok(Bytes::from(b)),
                     None => Err(old[&m.path].1.clone()),

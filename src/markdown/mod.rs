@@ -292,14 +292,6 @@ impl Rendered {
         h.key()
     }
 
-    /// Drops what only the page's own template shows (the HTML and the
-    /// table of contents), once that is written: the checks, indexes and
-    /// listings read the rest.
-    pub fn drop_what_its_page_shows(&mut self) {
-        self.html = String::new();
-        self.toc = Vec::new();
-    }
-
     /// Drops what only the checks and indexes read (every heading, block,
     /// marker, quote, link and anchor id, and the diagnostics), keeping
     /// what templates show: the HTML, the table of contents, the reference

@@ -170,23 +170,21 @@ pub fn content_document<'a>(
 
 /// Renders the Markdown of every page, section and source.
 pub fn render_markdown(site: &Site, markdown: &Markdown) -> Bodies {
-    render_bodies(site, &|doc, _| Arc::new(markdown.render(doc)))
+    render_bodies(site, &|doc| Arc::new(markdown.render(doc)))
 }
 
-/// Every body of the site, each made by `body` from its [`Document`] (and,
-/// for a page, the page's id), in parallel: the one place where the
-/// documents of a site are made.
-pub fn render_bodies(site: &Site, body: &BodyFn<'_>) -> Bodies {
+/// Every body of the site, each made by `body` from its [`Document`] (in
+/// parallel): the one place where the documents of a site are made.
+pub fn render_bodies(site: &Site, body: &(dyn Fn(Document<'_>) -> Arc<Rendered> + Sync)) -> Bodies {
     let pages = site
-        .page_ids()
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|i| body(page_document(&site.pages[i]), Some(i)))
+        .pages
+        .par_iter()
+        .map(|p| body(page_document(p)))
         .collect();
     let sections = site
         .sections
         .par_iter()
-        .map(|s| body(section_document(s), None))
+        .map(|s| body(section_document(s)))
         .collect();
     let sources = site
         .sources
@@ -194,16 +192,13 @@ pub fn render_bodies(site: &Site, body: &BodyFn<'_>) -> Bodies {
         .par_iter()
         .map(|item| {
             let path = Collection::Sources.item_path(&item.id);
-            body(
-                Document {
-                    file: &item.parsed.file,
-                    path: &path,
-                    citations: &[],
-                    id_prefix: "",
-                    autolink: true,
-                },
-                None,
-            )
+            body(Document {
+                file: &item.parsed.file,
+                path: &path,
+                citations: &[],
+                id_prefix: "",
+                autolink: true,
+            })
         })
         .collect();
     let glossary_path = Collection::Glossary.index_path();
@@ -213,16 +208,13 @@ pub fn render_bodies(site: &Site, body: &BodyFn<'_>) -> Bodies {
         .par_iter()
         .map(|item| {
             let prefix = format!("{}-", crate::text::slugify(&item.id));
-            body(
-                Document {
-                    file: &item.parsed.file,
-                    path: &glossary_path,
-                    citations: &item.parsed.meta.citations,
-                    id_prefix: &prefix,
-                    autolink: false,
-                },
-                None,
-            )
+            body(Document {
+                file: &item.parsed.file,
+                path: &glossary_path,
+                citations: &item.parsed.meta.citations,
+                id_prefix: &prefix,
+                autolink: false,
+            })
         })
         .collect();
     let entities = site
@@ -231,16 +223,13 @@ pub fn render_bodies(site: &Site, body: &BodyFn<'_>) -> Bodies {
         .par_iter()
         .map(|item| {
             let path = Collection::Entities.item_path(&item.id);
-            body(
-                Document {
-                    file: &item.parsed.file,
-                    path: &path,
-                    citations: &item.parsed.meta.citations,
-                    id_prefix: "",
-                    autolink: true,
-                },
-                None,
-            )
+            body(Document {
+                file: &item.parsed.file,
+                path: &path,
+                citations: &item.parsed.meta.citations,
+                id_prefix: "",
+                autolink: true,
+            })
         })
         .collect();
     Bodies {
@@ -251,9 +240,6 @@ pub fn render_bodies(site: &Site, body: &BodyFn<'_>) -> Bodies {
         entities,
     }
 }
-
-/// What makes one body of [`render_bodies`].
-pub type BodyFn<'f> = dyn Fn(Document<'_>, Option<PageId>) -> Arc<Rendered> + Sync + 'f;
 
 /// A file of the output, relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -411,7 +397,30 @@ pub fn render_each<'s>(
         mentions: &indexes.mentions,
         index_keys: indexes.keys.as_ref(),
     };
-    let (base, base_key) = base_context(&views, templates, assets, known.is_some());
+    let config = views.config();
+    let site_view = views.site_view();
+    let sources = views.source_summaries();
+    let glossary = views.glossary_summaries();
+    let entities = views.entity_summaries();
+    // What every output's context holds: the start of every output's key.
+    let base_key = known.map(|_| {
+        let mut h = KeyHasher::new("output");
+        h.add(&templates.key());
+        h.value(&config)
+            .value(&site_view)
+            .value(&sources)
+            .value(&glossary)
+            .value(&entities)
+            .value(assets);
+        h.key()
+    });
+    let mut base = Context::new();
+    base.insert("config", &config);
+    base.insert("site", &site_view);
+    base.insert("sources", &sources);
+    base.insert("glossary", &glossary);
+    base.insert("entities", &entities);
+    base.insert("assets", assets);
 
     // The key of one output (when asked for): what every output shares,
     // the template, the output's place, and what `feed` adds of its view.
@@ -443,9 +452,21 @@ pub fn render_each<'s>(
                  value: Option<(&'static str, &dyn erased::Value)>,
                  made_key: Option<Key>|
      -> Result<Made> {
-        write_output(
-            site, templates, &base, template, path, head, value, made_key,
-        )
+        let out = file_for_path(path);
+        let current_url = site.config.permalink(path);
+        let mut cx = base.clone();
+        if let Some((key, value)) = value {
+            value.insert_into(&mut cx, key);
+        }
+        cx.insert("head", head);
+        cx.insert("current_path", path);
+        cx.insert("current_url", &current_url);
+        let html = templates.render(template, cx, path)?;
+        Ok(Made {
+            path: out,
+            key: made_key,
+            bytes: Some(html.into_bytes()),
+        })
     };
     // One output: its key first (when asked for), then, unless the caller
     // has the output of that key, its template.
@@ -467,7 +488,15 @@ pub fn render_each<'s>(
         write(template, path, head, value, made_key)
     };
     let exists = |template: &str, file: &crate::content::SourceFile| -> Result<()> {
-        template_exists(templates, template, file)
+        if templates.has(template) {
+            return Ok(());
+        }
+        Err(file
+            .error_at(
+                format!("template `{template}` not found in templates/ or the theme"),
+                file.front_matter_span(template),
+            )
+            .into())
     };
     let render = |template: &str,
                   file: &crate::content::SourceFile,
@@ -594,137 +623,6 @@ pub fn render_each<'s>(
         .collect();
     crate::error::sort_diagnostics(&mut errors);
     Err(Error::from_diagnostics(errors))
-}
-
-/// What every output's context starts from (the config, the site's
-/// navigation, the summaries of its sources, terms and entities, the
-/// assets), and, with `keyed`, its key: the start of every output's key.
-fn base_context(
-    views: &Views<'_>,
-    templates: &Templates,
-    assets: &std::collections::BTreeMap<String, String>,
-    keyed: bool,
-) -> (Context, Option<Key>) {
-    let config = views.config();
-    let site_view = views.site_view();
-    let sources = views.source_summaries();
-    let glossary = views.glossary_summaries();
-    let entities = views.entity_summaries();
-    let key = keyed.then(|| {
-        let mut h = KeyHasher::new("output");
-        h.add(&templates.key());
-        h.value(&config)
-            .value(&site_view)
-            .value(&sources)
-            .value(&glossary)
-            .value(&entities)
-            .value(assets);
-        h.key()
-    });
-    let mut base = Context::new();
-    base.insert("config", &config);
-    base.insert("site", &site_view);
-    base.insert("sources", &sources);
-    base.insert("glossary", &glossary);
-    base.insert("entities", &entities);
-    base.insert("assets", assets);
-    (base, key)
-}
-
-/// The template of one output, in the context `base` with its view.
-#[allow(clippy::too_many_arguments)]
-fn write_output(
-    site: &Site,
-    templates: &Templates,
-    base: &Context,
-    template: &str,
-    path: &str,
-    head: &views::HeadView<'_>,
-    value: Option<(&'static str, &dyn erased::Value)>,
-    made_key: Option<Key>,
-) -> Result<Made> {
-    let out = file_for_path(path);
-    let current_url = site.config.permalink(path);
-    let mut cx = base.clone();
-    if let Some((key, value)) = value {
-        value.insert_into(&mut cx, key);
-    }
-    cx.insert("head", head);
-    cx.insert("current_path", path);
-    cx.insert("current_url", &current_url);
-    let html = templates.render(template, cx, path)?;
-    Ok(Made {
-        path: out,
-        key: made_key,
-        bytes: Some(html.into_bytes()),
-    })
-}
-
-/// An error at the front matter of `file` unless `template` exists.
-fn template_exists(
-    templates: &Templates,
-    template: &str,
-    file: &crate::content::SourceFile,
-) -> Result<()> {
-    if templates.has(template) {
-        return Ok(());
-    }
-    Err(file
-        .error_at(
-            format!("template `{template}` not found in templates/ or the theme"),
-            file.front_matter_span(template),
-        )
-        .into())
-}
-
-/// The template of a page whose body is at hand before the site's others
-/// are: what `build` writes while the bodies are rendered, so that no
-/// page's HTML waits in memory for the others. Nothing a page's template
-/// sees depends on another body (see [`views::PageInputs`]).
-pub struct PageWriter<'s> {
-    site: &'s Site,
-    templates: &'s Templates,
-    terms: Vec<crate::markdown::glossary::TermInfo>,
-    base: Context,
-}
-
-impl<'s> PageWriter<'s> {
-    pub fn new(
-        site: &'s Site,
-        templates: &'s Templates,
-        assets: &std::collections::BTreeMap<String, String>,
-    ) -> Self {
-        let terms = term_infos(site);
-        let claims = sources::ClaimIndex::new();
-        let views = Views::of_site(site, &terms, &claims);
-        let (base, _) = base_context(&views, templates, assets, false);
-        PageWriter {
-            site,
-            templates,
-            terms,
-            base,
-        }
-    }
-
-    /// The output of page `i`, whose body is `body`.
-    pub fn write(&self, i: PageId, body: &Rendered) -> Result<Made> {
-        let p = &self.site.pages[i];
-        let template = p.meta.template.as_deref().unwrap_or("page.html");
-        template_exists(self.templates, template, &p.file)?;
-        let claims = sources::ClaimIndex::new();
-        let views = Views::of_site(self.site, &self.terms, &claims);
-        let view = views.page(views.page_inputs_of(i, body));
-        write_output(
-            self.site,
-            self.templates,
-            &self.base,
-            template,
-            &p.path,
-            &erased::Value::head(&view),
-            Some(("page", &view)),
-            None,
-        )
-    }
 }
 
 type RenderFn<'r> = dyn Fn(&str, &crate::content::SourceFile, &str, &'static str, &dyn erased::Value) -> Result<Made>

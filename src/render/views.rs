@@ -566,29 +566,6 @@ fn title_of(title: &Option<String>) -> &str {
 }
 
 impl<'a> Views<'a> {
-    /// Views of the site alone, before any body is rendered: what a page's
-    /// view and every output's shared context read (`terms` are the
-    /// site's [`super::term_infos`]).
-    pub fn of_site(
-        site: &'a Site,
-        terms: &'a [crate::markdown::glossary::TermInfo],
-        claims: &'a ClaimIndex,
-    ) -> Self {
-        Views {
-            site,
-            page_bodies: &[],
-            section_bodies: &[],
-            source_bodies: &[],
-            glossary_bodies: &[],
-            claims,
-            term_pages: &[],
-            terms,
-            entity_bodies: &[],
-            mentions: &[],
-            index_keys: None,
-        }
-    }
-
     pub fn config(&self) -> ConfigView<'a> {
         self.site.config.view()
     }
@@ -678,19 +655,14 @@ impl<'a> Views<'a> {
     /// What the view of page `i` reads besides what every output shares,
     /// with the key of its body: see [`PageInputs`].
     pub fn page_inputs(&self, i: PageId) -> PageInputs<'a> {
-        self.page_inputs_of(i, &self.page_bodies[i])
-    }
-
-    /// [`Views::page_inputs`] with the page's body given.
-    pub fn page_inputs_of(&self, i: PageId, body: &'a Rendered) -> PageInputs<'a> {
         let p: &'a Page = &self.site.pages[i];
         PageInputs {
             page: p,
-            rendered: body,
+            rendered: &self.page_bodies[i],
             front_matter: &p.file.text[p.file.front_matter.clone()],
             path: &p.path,
             slug: &p.slug,
-            body: body.shown,
+            body: self.page_bodies[i].shown,
             previous: p.previous.map(|j| self.page_link(j)),
             next: p.next.map(|j| self.page_link(j)),
             ancestors: self
