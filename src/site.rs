@@ -330,6 +330,28 @@ impl Site {
             .collect();
 
         diags.finish()?;
+        let (mut sections, mut pages, mut sources, mut entities) =
+            (sections, pages, sources, entities);
+        if config.markdown.smart_punctuation {
+            // Titles and descriptions get the typography of the bodies.
+            for meta in pages
+                .iter_mut()
+                .map(|p| &mut p.meta)
+                .chain(sections.iter_mut().map(|s| &mut s.meta))
+            {
+                smarten(&mut meta.title);
+                smarten(&mut meta.description);
+            }
+            for item in &mut sources.items {
+                let m = &mut item.parsed.meta;
+                m.title = crate::text::smart_punctuation(&m.title).into_owned();
+                smarten(&mut m.short);
+                smarten(&mut m.publisher);
+            }
+            for item in &mut entities.items {
+                smarten(&mut item.parsed.meta.description);
+            }
+        }
         Ok(Site {
             config,
             sections,
@@ -619,6 +641,15 @@ fn check_unique_urls(
     }
     for (file, r) in redirects {
         claim(&r.from, &file.rel, Some(file), diags);
+    }
+}
+
+/// `text` with typographic punctuation ([`crate::text::smart_punctuation`]).
+fn smarten(text: &mut Option<String>) {
+    if let Some(t) = text
+        && let std::borrow::Cow::Owned(smart) = crate::text::smart_punctuation(t)
+    {
+        *t = smart;
     }
 }
 

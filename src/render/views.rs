@@ -69,7 +69,7 @@ impl Head for EntityView<'_> {
     fn head(&self) -> HeadView<'_> {
         HeadView {
             title: self.summary.title,
-            description: self.summary.description,
+            description: &self.summary.description,
             kind: "website",
             date: None,
             updated: None,
@@ -164,6 +164,9 @@ pub struct SectionView<'a> {
     /// Its pages, sorted by its `sort_by`.
     pub pages: Vec<PageSummary<'a>>,
     pub subsections: Vec<LinkView<'a>>,
+    /// Whether its body already links every one of its pages (then a theme
+    /// need not list them again).
+    pub pages_linked_in_body: bool,
 }
 
 /// A glossary term, as listed in `glossary` (every template) and in
@@ -221,6 +224,9 @@ pub struct SourceSummary<'a> {
     /// Whether the site has the source's text (quotes are checked).
     pub has_text: bool,
     pub publish_text: bool,
+    /// Whether any page of the site cites it (else it is a related
+    /// document, listed for context).
+    pub cited: bool,
     pub path: String,
     pub permalink: String,
 }
@@ -359,6 +365,9 @@ pub struct CollectionIndexView<'a> {
     pub terms: Vec<TermEntry<'a>>,
     /// The entities by kind, kinds and entities A to Z (entities only).
     pub groups: Vec<KindGroup<'a>>,
+    /// Every entity A to Z by title, each with its kind and its one-line
+    /// description (entities only).
+    pub entities: Vec<EntitySummary<'a>>,
     /// The sources, with how often each is cited (sources only).
     pub sources: Vec<SourceEntry<'a>>,
     /// schema.org JSON-LD (a `DefinedTermSet` for the glossary).
@@ -371,8 +380,25 @@ pub struct SiteView<'a> {
     /// The home page's subsections: the main navigation.
     pub sections: Vec<LinkView<'a>>,
     pub home: LinkView<'a>,
+    /// The home page's own pages (such as an "About" or "Methodology"
+    /// page), in its order: navigation after the sections.
+    pub pages: Vec<LinkView<'a>>,
+    /// The collections' index pages that exist (glossary, entities,
+    /// sources), each under the title its heading shows.
+    pub collections: Vec<CollectionLink<'a>>,
     /// The newest `updated` or `date` of any page or section.
     pub last_updated: Option<&'a str>,
+}
+
+/// A collection's index page in the navigation.
+#[derive(Debug, Serialize)]
+pub struct CollectionLink<'a> {
+    /// `glossary`, `entities` or `sources`.
+    pub name: &'static str,
+    /// The title of its index page (its `_index.md`'s, or the default).
+    pub title: &'a str,
+    pub path: String,
+    pub permalink: String,
 }
 
 /// Everything a template needs besides the page itself.
@@ -421,7 +447,9 @@ pub struct EntitySummary<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub kind: &'a str,
-    pub description: &'a str,
+    /// Its `description` (in `section.entities` of `entities.html`, else
+    /// the first sentence of its body).
+    pub description: std::borrow::Cow<'a, str>,
     pub path: String,
     pub permalink: String,
 }
@@ -541,6 +569,28 @@ impl<'a> Views<'a> {
                 .map(|&i| self.section_link(i))
                 .collect(),
             home: self.section_link(SectionId::HOME),
+            pages: home.pages.iter().map(|&i| self.page_link(i)).collect(),
+            collections: [
+                Collection::Glossary,
+                Collection::Entities,
+                Collection::Sources,
+            ]
+            .into_iter()
+            .filter(|&c| self.site.has_index(c))
+            .map(|c| {
+                let path = c.index_path();
+                CollectionLink {
+                    name: c.name(),
+                    title: self
+                        .site
+                        .intro(c)
+                        .and_then(|i| i.meta.title.as_deref())
+                        .unwrap_or(c.title()),
+                    permalink: self.site.config.permalink(&path),
+                    path,
+                }
+            })
+            .collect(),
             last_updated: self.site.last_updated(),
         }
     }
@@ -783,8 +833,12 @@ impl<'a> Views<'a> {
         if !citations.is_empty() {
             ld["citation"] = citations.into();
         }
-        if !config.title.is_empty() {
-            ld["publisher"] = serde_json::json!({"@type": "Organization", "name": config.title});
+        if !config.publisher.is_empty() {
+            ld["publisher"] =
+                serde_json::json!({"@type": "Organization", "name": config.publisher});
+        }
+        if !config.author.is_empty() {
+            ld["author"] = serde_json::json!({"@type": "Person", "name": config.author});
         }
         script_safe_json(&ld)
     }
@@ -811,6 +865,10 @@ impl<'a> Views<'a> {
             pages: m.pages,
             has_text: self.site.text(&item.id).is_some(),
             publish_text: m.publish_text,
+            cited: self
+                .claims
+                .get(&item.id)
+                .is_some_and(|pages| pages.values().any(|c| !c.is_empty())),
             permalink: self.site.config.permalink(&path),
             path,
         }
@@ -894,6 +952,19 @@ impl<'a> Views<'a> {
         } else {
             Vec::new()
         };
+        let entities = if c == Collection::Entities {
+            let mut all = self.entity_summaries();
+            // Without a `description`, the first sentence of the body.
+            for (e, body) in all.iter_mut().zip(self.entity_bodies) {
+                if e.description.is_empty() {
+                    e.description = first_sentence(&body.html).into();
+                }
+            }
+            all.sort_by_key(|e| (e.title.to_lowercase(), e.id));
+            all
+        } else {
+            Vec::new()
+        };
         CollectionIndexView {
             title: meta.and_then(|m| m.title.as_deref()).unwrap_or(c.title()),
             description: meta.and_then(|m| m.description.as_deref()).unwrap_or(""),
@@ -902,6 +973,7 @@ impl<'a> Views<'a> {
             extra: meta.map(|m| &m.extra),
             terms,
             groups,
+            entities,
             sources,
             json_ld,
         }
@@ -915,7 +987,7 @@ impl<'a> Views<'a> {
             id: &item.id,
             title: &m.title,
             kind: m.kind.as_deref().unwrap_or("other"),
-            description: m.description.as_deref().unwrap_or(""),
+            description: m.description.as_deref().unwrap_or("").into(),
             permalink: self.site.config.permalink(&path),
             path,
         }
@@ -1013,8 +1085,21 @@ impl<'a> Views<'a> {
         let s: &'a Section = &self.site.sections[i];
         let mut chain = self.site.section_chain(i);
         chain.pop();
+        let body = &self.section_bodies[i];
+        // A page is linked when the body has a link to it (as its path or
+        // its permalink; the links themselves are not kept after a build
+        // checked them).
+        let linked = |path: &str| {
+            let permalink = self.site.config.permalink(path);
+            [path, permalink.as_str()].iter().any(|p| {
+                body.html.contains(&format!("href=\"{p}\""))
+                    || body.html.contains(&format!("href=\"{p}#"))
+            })
+        };
         SectionView {
-            doc: self.doc(&s.meta, &s.path, &self.section_bodies[i], chain),
+            pages_linked_in_body: !s.pages.is_empty()
+                && s.pages.iter().all(|&j| linked(&self.site.pages[j].path)),
+            doc: self.doc(&s.meta, &s.path, body, chain),
             pages: s.pages.iter().map(|&j| self.page_summary(j)).collect(),
             subsections: s
                 .subsections
@@ -1023,6 +1108,48 @@ impl<'a> Views<'a> {
                 .collect(),
         }
     }
+}
+
+/// The first sentence of a body's first paragraph, as plain text: without
+/// its citation and note markers, their previews and the paragraph's
+/// controls.
+fn first_sentence(html: &str) -> String {
+    let doc = scraper::Html::parse_fragment(html);
+    let Some(p) = doc
+        .select(&scraper::Selector::parse("p").expect("a valid selector"))
+        .next()
+    else {
+        return String::new();
+    };
+    let mut text = String::new();
+    for node in p.descendants() {
+        let Some(t) = node.value().as_text() else {
+            continue;
+        };
+        let skipped = node.ancestors().any(|a| {
+            a.value().as_element().is_some_and(|e| {
+                e.name() == "sup"
+                    || ["para-link", "term-tip", "cite-tip", "fn-tip"]
+                        .iter()
+                        .any(|c| e.has_class(c, scraper::CaseSensitivity::CaseSensitive))
+            })
+        });
+        if !skipped {
+            text.push_str(t);
+        }
+    }
+    let text = text.replace(crate::markdown::citations::WORD_JOINER, "");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let end = text
+        .match_indices(". ")
+        .map(|(i, _)| i + 1)
+        .find(|&i| {
+            text[i..]
+                .trim_start()
+                .starts_with(|c: char| c.is_uppercase() || c.is_numeric())
+        })
+        .unwrap_or(text.len());
+    text[..end].trim().to_string()
 }
 
 /// A page's `[anchors]` as script-safe JSON, or empty.

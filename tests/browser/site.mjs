@@ -155,7 +155,8 @@ try {
     check(/#q-/.test(href), `the entry links to ${href}, not to a passage`);
     await link.click();
     const id = href.split("#")[1];
-    await page.waitForFunction((id) => location.hash === `#${id}`, id);
+    // The new document is the target once it has loaded.
+    await page.waitForFunction((id) => location.hash === `#${id}` && document.querySelector(":target")?.id === id, id);
     const target = await page.evaluate(() => {
       const t = document.querySelector(":target");
       return t ? { cls: t.className, mark: (t.querySelector("mark") || {}).textContent } : null;
@@ -187,7 +188,8 @@ try {
     await page.close();
     const fresh = await freshPage();
     await fresh.page.goto(url);
-    await fresh.page.waitForTimeout(500);
+    // Chromium scrolls to a text fragment some time after the load.
+    await fresh.page.waitForFunction(() => window.scrollY > 300, null, { timeout: 5000 }).catch(() => {});
     const seen = await fresh.page.evaluate((id) => {
       const r = document.getElementById(id).getBoundingClientRect();
       return { y: window.scrollY, top: r.top, bottom: r.bottom, h: window.innerHeight };

@@ -35,7 +35,7 @@
     for (var i = 0; i < drop.length; i++) drop[i].remove();
     var sups = copy.querySelectorAll("sup");
     for (var j = 0; j < sups.length; j++) sups[j].replaceWith(document.createTextNode(MARK));
-    return copy.textContent.replace(/\s+/g, " ").trim();
+    return copy.textContent.replace(/\u2060/g, "").replace(/\s+/g, " ").trim();
   }
 
   // The text of an element as a reader quotes it: no markers, and no space

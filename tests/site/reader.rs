@@ -1,0 +1,202 @@
+//! The reader's side of the default theme, in parsed HTML: the site's
+//! structure (navigation, listings, the sources index), the byline, the
+//! favicon and typography (markers kept to their word, smart punctuation).
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use scraper::Html;
+
+use crate::common::{Fixture, Page, build_into, bundled_site};
+
+/// The bundled briefing, built once for these tests.
+fn bundled() -> &'static Path {
+    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &OUT.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = bundled_site(tmp.path());
+        let out = tmp.path().join("out");
+        build_into(&root, &out, &[]);
+        (tmp, out)
+    })
+    .1
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(bundled().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn html(rel: &str) -> Page {
+    Page(Html::parse_document(&read(rel)))
+}
+
+#[test]
+fn the_navigation_names_what_the_headings_name_and_lists_methodology() {
+    let home = html("index.html");
+    assert_eq!(
+        home.texts(".site-nav a"),
+        ["Briefing", "Methodology", "Glossary", "Entities", "Sources"]
+    );
+    for (path, h1) in [
+        ("glossary/index.html", "Glossary"),
+        ("entities/index.html", "Entities"),
+        ("sources/index.html", "Sources"),
+        ("methodology/index.html", "Methodology"),
+    ] {
+        assert_eq!(html(path).text("main h1"), h1, "{path}");
+    }
+    // The breadcrumbs of an entity and a source use the same names.
+    let entity = html("entities/i-soon/index.html");
+    assert_eq!(entity.texts(".breadcrumbs li")[1], "Entities");
+    let source = html("sources/bfv-2024-part2/index.html");
+    assert_eq!(source.texts(".breadcrumbs li")[1], "Sources");
+    assert_eq!(
+        html("methodology/index.html").attrs(".site-nav a[aria-current]", "href"),
+        ["https://isoon-briefing.netlify.app/methodology/"]
+    );
+}
+
+#[test]
+fn a_listing_comes_before_the_references_and_is_not_shown_twice() {
+    // The briefing's body lists and links its five pages: the template
+    // does not list them again.
+    let text = read("briefing/index.html");
+    let page = Page(Html::parse_document(&text));
+    assert_eq!(
+        page.count("article .content ol.listing, article > ol.listing"),
+        0
+    );
+    assert_eq!(page.count("section.references"), 1);
+    // The home page: its subsections and pages, then its references.
+    let home = read("index.html");
+    let listing = home.find("class=\"listing\"").expect("a listing");
+    let references = home.find("class=\"references\"").expect("references");
+    assert!(
+        listing < references,
+        "the listing comes after the references"
+    );
+    // A section whose body does not link its pages lists them, before its
+    // references.
+    let site = Fixture::new("sections");
+    site.build(&[]).ok();
+    let section = site.html("by-date/index.html");
+    assert!(section.count("ol.listing li") > 0);
+}
+
+#[test]
+fn the_sources_index_separates_cited_sources_from_related_documents() {
+    let index = html("sources/index.html");
+    assert_eq!(index.text("#cited-sources"), "Cited on this site (1)");
+    assert_eq!(index.text("#related-documents"), "Related documents (4)");
+    assert_eq!(
+        index.texts("#cited-sources + .listing > li > a"),
+        [
+            "The i-Soon-Leaks: Industrialization of Cyber Espionage. Part 2: Connections of i-Soon to the Chinese security apparatus"
+        ]
+    );
+    assert_eq!(index.count("#related-documents ~ .listing > li"), 4);
+    // The footer names the same cited sources, with the same count.
+    let footer = index.text(".footer-sources");
+    assert!(footer.starts_with("Based on 1 source:"), "{footer}");
+    assert_eq!(
+        index.texts(".footer-sources a"),
+        ["BfV Cyber Insight, part 2"]
+    );
+}
+
+#[test]
+fn the_entity_index_shows_kind_and_description_a_to_z() {
+    let index = html("entities/index.html");
+    let titles = index.texts(".entity-list > li > a");
+    let mut sorted = titles.clone();
+    sorted.sort_by_key(|t| t.to_lowercase());
+    assert_eq!(titles, sorted);
+    assert_eq!(titles.len(), 9);
+    for li in index.texts(".entity-list > li") {
+        assert!(li.contains(") — "), "kind and description: {li}");
+    }
+    assert!(
+        index.texts(".entity-list > li").contains(
+            &"Chinese Communist Party (organization) — The Chinese Communist Party (CCP)."
+                .to_string()
+        ),
+        "{:?}",
+        index.texts(".entity-list > li")
+    );
+}
+
+#[test]
+fn every_article_has_a_byline_and_its_json_ld_names_author_and_publisher() {
+    let page = html("briefing/market/index.html");
+    let byline = page.text("article .byline");
+    assert!(
+        byline.starts_with("By The i-Soon briefing editors · The i-Soon leaks, explained · Published 27 November 2026"),
+        "{byline}"
+    );
+    let ld: serde_json::Value =
+        serde_json::from_str(&page.text("script[type='application/ld+json']")).unwrap();
+    assert_eq!(ld["author"]["name"], "The i-Soon briefing editors");
+    assert_eq!(ld["publisher"]["name"], "The i-Soon leaks, explained");
+    // Without `publisher`, the site's title publishes it; without
+    // `author`, there is no "By".
+    let site = Fixture::new("citations");
+    site.build(&[]).ok();
+    let page = site.html("page/index.html");
+    assert_eq!(page.text(".byline .publisher"), "Citations");
+    assert_eq!(page.count(".byline .author"), 0);
+}
+
+#[test]
+fn the_site_has_a_favicon() {
+    let home = html("index.html");
+    assert_eq!(home.attrs("link[rel=icon]", "href"), ["/favicon.svg"]);
+    assert!(read("favicon.svg").starts_with("<svg"));
+}
+
+#[test]
+fn markers_keep_to_the_word_before_them() {
+    let site = Fixture::new("citations");
+    site.build(&[]).ok();
+    let text = site.read("page/index.html");
+    // `two at once [@reporting-48h; @levels]`: no space before the
+    // markers, a word joiner before each, so no line starts with one.
+    assert!(
+        text.contains("two at once\u{2060}<sup class=\"cite\" id=\"cite-ref-reporting-48h-3\""),
+        "{text}"
+    );
+    assert!(text.contains("</sup>\u{2060}<sup class=\"cite\" id=\"cite-ref-levels-2\""));
+    assert!(!text.contains(" <sup class=\"cite\""));
+    assert!(!text.contains(" \u{2060}<sup"));
+    // Notes too, and they are lettered.
+    let site = Fixture::new("footnotes");
+    site.build(&[]).ok();
+    let text = site.read("page/index.html");
+    assert!(text.contains("large\u{2060}<sup class=\"fnref\""), "{text}");
+}
+
+#[test]
+fn titles_descriptions_excerpts_and_previews_get_smart_punctuation() {
+    let page = html("briefing/anxun-college/index.html");
+    assert_eq!(
+        page.text("main h1"),
+        "Anxun College and i-Soon\u{2019}s certifications"
+    );
+    assert!(
+        page.text("title")
+            .starts_with("Anxun College and i-Soon\u{2019}s")
+    );
+    let market = html("briefing/market/index.html");
+    assert!(market.text(".lede").contains("China\u{2019}s market"));
+    // Previews of quotes and the reference list.
+    let home = html("index.html");
+    let tips = home.texts(".cite-tip").join(" ");
+    assert!(tips.contains("China\u{2019}s methods"), "{tips}");
+    assert!(!tips.contains('\''), "{tips}");
+    // "Mentioned in" excerpts.
+    for entity in ["i-soon", "cnnvd", "bfv"] {
+        let e = html(&format!("entities/{entity}/index.html"));
+        for q in e.texts(".mentions q") {
+            assert!(!q.contains(['\'', '"']), "{entity}: {q}");
+        }
+    }
+}
