@@ -86,9 +86,8 @@ pub struct Config {
     pub author: String,
     /// Who publishes the site: `publisher`, else the title.
     pub publisher: String,
-    /// `citation_style` as written (a style name or a `.csl` path), with its
-    /// place in config.toml; `None` for the default.
-    pub citation_style: Option<Spanned<String>>,
+    /// The CSL style of reference entries and "Cite this" (`citation_style`).
+    pub citation_style: Arc<crate::csl::CitationStyle>,
     pub markdown: MarkdownConfig,
     pub extra: toml::Table,
 }
@@ -118,6 +117,8 @@ pub struct ConfigView<'a> {
     pub author: &'a str,
     /// Who publishes the site: `publisher`, else the title.
     pub publisher: &'a str,
+    /// The CSL style of reference entries and "Cite this", as named.
+    pub citation_style: &'a str,
     pub extra: &'a toml::Table,
 }
 
@@ -233,6 +234,16 @@ impl Config {
                 ));
             }
         };
+        let language = raw.language.unwrap_or_else(|| "en".to_string());
+        let citation_style = crate::csl::CitationStyle::load(
+            raw.citation_style.as_ref().map(|s| s.get_ref().as_str()),
+            &root,
+            &language,
+        )
+        .map_err(|m| match &raw.citation_style {
+            Some(s) => spanned_error(m, s.span()),
+            None => Error::msg(m),
+        })?;
         let publisher = raw
             .publisher
             .filter(|p| !p.trim().is_empty())
@@ -242,11 +253,11 @@ impl Config {
             autolink_entities,
             author: raw.author.unwrap_or_default(),
             publisher,
-            citation_style: raw.citation_style,
+            citation_style: Arc::new(citation_style),
             title: raw.title,
             description: raw.description.unwrap_or_default(),
             base_url,
-            language: raw.language.unwrap_or_else(|| "en".to_string()),
+            language,
             theme,
             output_dir,
             drafts: overrides.drafts,
@@ -285,6 +296,7 @@ impl Config {
             theme: &self.theme,
             author: &self.author,
             publisher: &self.publisher,
+            citation_style: &self.citation_style.name,
             extra: &self.extra,
         }
     }
@@ -374,6 +386,25 @@ mod tests {
     fn unknown_highlight_theme_is_an_error() {
         let err = resolve("[markdown]\nhighlight_theme = \"nope\"\n").unwrap_err();
         assert_eq!(err.diagnostics[0].line_col(), Some((2, 19)));
+    }
+
+    #[test]
+    fn citation_style_is_chicago_unless_named_and_checked() {
+        assert_eq!(resolve("").unwrap().citation_style.name, "chicago-notes");
+        assert_eq!(
+            resolve("citation_style = \"apa\"\n")
+                .unwrap()
+                .citation_style
+                .name,
+            "apa"
+        );
+        let err = resolve("title = \"T\"\ncitation_style = \"nope\"\n").unwrap_err();
+        assert_eq!(err.diagnostics[0].line_col(), Some((2, 18)));
+        assert!(
+            err.diagnostics[0]
+                .message
+                .contains("unknown citation style")
+        );
     }
 
     #[test]

@@ -127,6 +127,9 @@ pub struct Site {
     pub texts: Vec<crate::content::Text>,
     pub redirects: Vec<Redirect>,
     pub assets: Vec<Asset>,
+    /// Each source's bibliographic entry in the site's citation style, by
+    /// source id.
+    pub bibliography: std::collections::BTreeMap<String, crate::csl::Formatted>,
 }
 
 impl Site {
@@ -352,7 +355,9 @@ impl Site {
                 smarten(&mut item.parsed.meta.description);
             }
         }
+        let bibliography = bibliography(&config, &sources);
         Ok(Site {
+            bibliography,
             config,
             sections,
             pages,
@@ -642,6 +647,51 @@ fn check_unique_urls(
     for (file, r) in redirects {
         claim(&r.from, &file.rel, Some(file), diags);
     }
+}
+
+/// Each source's bibliographic entry, formatted in the site's citation
+/// style: a report (its title as written, publisher, date, and its `url`,
+/// else its `pdf`).
+fn bibliography(
+    config: &Config,
+    sources: &crate::content::CollectionItems<crate::content::SourceMeta>,
+) -> std::collections::BTreeMap<String, crate::csl::Formatted> {
+    let items: Vec<(String, serde_json::Value)> = sources
+        .items
+        .iter()
+        .map(|item| (item.id.clone(), source_entry(&item.parsed.meta, config)))
+        .collect();
+    let formatted = config.citation_style.format(&items);
+    items.into_iter().map(|(id, _)| id).zip(formatted).collect()
+}
+
+/// A source as hayagriva reads an entry.
+pub fn source_entry(m: &crate::content::SourceMeta, config: &Config) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "type": "report",
+        "title": crate::csl::verbatim(&m.title),
+    });
+    if let Some(p) = &m.publisher {
+        v["publisher"] = p.as_str().into();
+    }
+    if let Some(d) = &m.date {
+        v["date"] = d.as_str().into();
+    }
+    // A PDF in the site's own static files is linked at its address.
+    let url = m
+        .url
+        .as_ref()
+        .or(m.pdf.as_ref())
+        .map(|u| match u.starts_with('/') {
+            true => config.permalink(u),
+            false => u.clone(),
+        });
+    if let Some(u) = url
+        && (u.starts_with("http://") || u.starts_with("https://"))
+    {
+        v["url"] = u.into();
+    }
+    v
 }
 
 /// `text` with typographic punctuation ([`crate::text::smart_punctuation`]).

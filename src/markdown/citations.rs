@@ -141,6 +141,8 @@ pub struct Citation {
     pub source_link: Option<String>,
     /// Its PDF at the cited page (`pdf#page=` printed page + `pdf_page_offset`).
     pub pdf_link: Option<String>,
+    /// That page's number in the PDF.
+    pub pdf_page: Option<i64>,
     pub pages: PageRange,
     pub page_label: String,
     pub quote: Option<String>,
@@ -476,6 +478,7 @@ fn new_citation(
         source_short: s.short.clone(),
         source_page_url: format!("{}#p-{}", s.permalink, slugify(&pages.first())),
         source_link: pdf_link.clone().or_else(|| s.url.clone()),
+        pdf_page: pdf_link.as_ref().and(pdf_page),
         pdf_link,
         page_label: pages.label(),
         pages,

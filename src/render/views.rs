@@ -134,6 +134,9 @@ pub struct DocView<'a> {
     pub ancestors: Vec<LinkView<'a>>,
     /// The reference list, in order of first use.
     pub citations: &'a [Citation],
+    /// The reference list grouped by source: each source once, with its
+    /// bibliographic entry, in order of first use.
+    pub references: Vec<ReferenceGroup<'a>>,
     /// The glossary terms linked on the page, in order of first use.
     pub glossary_terms: Vec<TermSummary<'a>>,
     /// The entities mentioned on the page, in order of first mention.
@@ -143,6 +146,26 @@ pub struct DocView<'a> {
     pub anchor_map: String,
     /// schema.org JSON-LD for the page (safe to put in a script element).
     pub json_ld: String,
+}
+
+/// A source of a reference list and the citations of the page that rest
+/// on it (the short-footnote style of long encyclopedia articles).
+#[derive(Debug, Serialize)]
+pub struct ReferenceGroup<'a> {
+    /// The source's id.
+    pub source: &'a str,
+    /// The group's id on the page: `ref-<source>`.
+    pub anchor: String,
+    /// The source's short title.
+    pub short: &'a str,
+    /// Its bibliographic entry in the site's citation style, as HTML and as
+    /// plain text.
+    pub entry: &'a str,
+    pub entry_text: &'a str,
+    /// The source's page on this site.
+    pub permalink: String,
+    /// The citations of the source, in order of their numbers.
+    pub citations: Vec<&'a Citation>,
 }
 
 /// `page` in `page.html`.
@@ -347,6 +370,11 @@ pub struct SourceView<'a> {
     pub content: &'a str,
     /// The citations of the summary (a source may cite another).
     pub citations: &'a [Citation],
+    /// Those citations grouped by source.
+    pub references: Vec<ReferenceGroup<'a>>,
+    /// The source's own bibliographic entry in the site's citation style
+    /// (HTML).
+    pub entry: &'a str,
     pub extra: &'a Extra,
     /// Page by page: every page of the source when its page count is known
     /// (uncited pages with no claims), else the cited pages.
@@ -463,6 +491,8 @@ pub struct EntityView<'a> {
     pub content: &'a str,
     pub toc: &'a [TocEntry],
     pub citations: &'a [Citation],
+    /// Those citations grouped by source.
+    pub references: Vec<ReferenceGroup<'a>>,
     pub extra: &'a Extra,
     /// Entities it lists in `related`, and those that list it, A to Z.
     pub related: Vec<EntitySummary<'a>>,
@@ -660,6 +690,7 @@ impl<'a> Views<'a> {
                 .map(|s| self.section_link(s))
                 .collect(),
             citations: &body.citations,
+            references: self.references(&body.citations),
             glossary_terms: self.terms_used(body),
             entities: self.entities_used(body),
             anchor_map: anchor_map(meta),
@@ -843,6 +874,34 @@ impl<'a> Views<'a> {
         script_safe_json(&ld)
     }
 
+    /// A reference list grouped by source, in order of first use.
+    fn references(&self, citations: &'a [Citation]) -> Vec<ReferenceGroup<'a>> {
+        let mut groups: Vec<ReferenceGroup<'a>> = Vec::new();
+        for c in citations {
+            if let Some(g) = groups.iter_mut().find(|g| g.source == c.source) {
+                g.citations.push(c);
+                continue;
+            }
+            let entry = self.site.bibliography.get(&c.source);
+            groups.push(ReferenceGroup {
+                source: &c.source,
+                anchor: format!("ref-{}", crate::text::slugify(&c.source)),
+                short: &c.source_short,
+                entry: entry.map_or("", |f| f.html.as_str()),
+                entry_text: entry.map_or("", |f| f.text.as_str()),
+                permalink: self
+                    .site
+                    .config
+                    .permalink(&Collection::Sources.item_path(&c.source)),
+                citations: vec![c],
+            });
+        }
+        for g in &mut groups {
+            g.citations.sort_by_key(|c| c.number);
+        }
+        groups
+    }
+
     pub fn source_summaries(&self) -> Vec<SourceSummary<'a>> {
         (0..self.site.sources.items.len())
             .map(|i| self.source_summary(i))
@@ -915,6 +974,12 @@ impl<'a> Views<'a> {
             claim_count: self.claim_count(i),
             content: &self.source_bodies[i].html,
             citations: &self.source_bodies[i].citations,
+            references: self.references(&self.source_bodies[i].citations),
+            entry: self
+                .site
+                .bibliography
+                .get(&item.id)
+                .map_or("", |f| f.html.as_str()),
             extra: &item.parsed.meta.extra,
             page_index,
         }
@@ -1071,6 +1136,7 @@ impl<'a> Views<'a> {
             content: &body.html,
             toc: &body.toc,
             citations: &body.citations,
+            references: self.references(&body.citations),
             extra: &m.extra,
             related: related
                 .into_iter()

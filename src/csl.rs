@@ -1,0 +1,346 @@
+//! Bibliographic entries in a CSL style: the sources of a reference list
+//! and the "Cite this" text of a page, formatted by
+//! [hayagriva](https://crates.io/crates/hayagriva) (Typst's CSL processor)
+//! in the style `citation_style` of config.toml names — one of the styles
+//! hayagriva bundles (`chicago-notes`, `apa`, `ieee`, …) or a `.csl` file.
+//!
+//! hayagriva's own HTML output writes `style=` attributes, which the site's
+//! Content-Security-Policy forbids, and leaves text unescaped; [`html`]
+//! writes its formatted output with elements and classes instead, escaped.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use hayagriva::archive::ArchivedStyle;
+use hayagriva::citationberg::{
+    Display, FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, LocaleCode, Style,
+    TextDecoration, VerticalAlign,
+};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, ElemChild,
+    ElemChildren, Library,
+};
+
+use crate::text::escape_html;
+
+/// The style of reference entries when config.toml names none.
+pub const DEFAULT_STYLE: &str = "chicago-notes";
+
+/// A CSL style, ready to format with.
+#[derive(Debug)]
+pub struct CitationStyle {
+    /// The style as config.toml names it (a bundled style's name, or the
+    /// path of a `.csl` file).
+    pub name: String,
+    /// The style's own title.
+    pub title: String,
+    style: IndependentStyle,
+    locales: Vec<Locale>,
+    locale: LocaleCode,
+}
+
+/// One formatted entry.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Formatted {
+    /// As HTML (escaped; italics as `<i>`, links as `<a>`).
+    pub html: String,
+    /// As plain text.
+    pub text: String,
+}
+
+impl CitationStyle {
+    /// The style `name` (a bundled style, or a `.csl` file relative to the
+    /// site's `root`), with the CSL locale of `language`. The error says
+    /// what is wrong, for a message at the setting.
+    pub fn load(name: Option<&str>, root: &Path, language: &str) -> Result<Self, String> {
+        let name = name.unwrap_or(DEFAULT_STYLE).trim();
+        let style = if name.ends_with(".csl") {
+            let path = root.join(name);
+            let xml = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read the citation style {}: {e}", path.display()))?;
+            Style::from_xml(&xml).map_err(|e| format!("{name} is not a valid CSL style: {e}"))?
+        } else {
+            ArchivedStyle::by_name(name)
+                .ok_or_else(|| {
+                    let mut names: Vec<&str> = ArchivedStyle::all()
+                        .iter()
+                        .flat_map(|s| s.names().iter().copied())
+                        .collect();
+                    names.sort_unstable();
+                    let hint = crate::text::closest(name, names.iter().copied())
+                        .map(|c| format!("did you mean `{c}`? "))
+                        .unwrap_or_default();
+                    format!(
+                        "unknown citation style `{name}`: {hint}name a style hayagriva bundles (such as chicago-notes, chicago-author-date, apa, mla, ieee, harvard-cite-them-right) or a .csl file"
+                    )
+                })?
+                .get()
+        };
+        let style = match style {
+            Style::Independent(s) => s,
+            Style::Dependent(d) => {
+                // A dependent style names the style it formats with.
+                let parent = &d.parent_link.href;
+                match ArchivedStyle::by_id(parent).map(ArchivedStyle::get) {
+                    Some(Style::Independent(s)) => s,
+                    _ => {
+                        return Err(format!(
+                            "the citation style {name} depends on {parent}, which is not bundled; use an independent style"
+                        ));
+                    }
+                }
+            }
+        };
+        let locale = LocaleCode(match language {
+            "en" => "en-US".to_string(),
+            other => other.to_string(),
+        });
+        let wanted = locale.0.split('-').next().unwrap_or("en").to_string();
+        let locales = all_locales()
+            .iter()
+            .filter(|l| {
+                l.lang.as_ref().is_some_and(|c| {
+                    let c = c.0.split('-').next().unwrap_or("");
+                    c == wanted || c == "en"
+                })
+            })
+            .cloned()
+            .collect();
+        Ok(Self {
+            name: name.to_string(),
+            title: style.info.title.value.clone(),
+            style,
+            locales,
+            locale,
+        })
+    }
+
+    /// The bibliography entries of `items` (key → hayagriva's YAML/JSON
+    /// form of an entry: `type`, `title`, `publisher`, `date`, `url`, …), in
+    /// the order of `items`. An item hayagriva cannot read gets an empty
+    /// entry. Styles without a bibliography give their citation (a note
+    /// style's full note).
+    pub fn format(&self, items: &[(String, serde_json::Value)]) -> Vec<Formatted> {
+        let map: serde_json::Map<String, serde_json::Value> = items.iter().cloned().collect();
+        let Ok(library) = serde_json::from_value::<Library>(serde_json::Value::Object(map)) else {
+            return items
+                .iter()
+                .map(|(key, v)| {
+                    match serde_json::from_value::<Library>(serde_json::json!({ key.clone(): v })) {
+                        Ok(_) => self
+                            .format(std::slice::from_ref(&(key.clone(), v.clone())))
+                            .pop()
+                            .unwrap_or_default(),
+                        Err(_) => Formatted::default(),
+                    }
+                })
+                .collect();
+        };
+        let mut driver = BibliographyDriver::new();
+        let entries: Vec<_> = library.iter().collect();
+        for entry in &entries {
+            let mut request = CitationRequest::from_items(
+                vec![CitationItem::with_entry(*entry)],
+                &self.style,
+                &self.locales,
+            );
+            request.locale = Some(self.locale.clone());
+            driver.citation(request);
+        }
+        let rendered = driver.finish(BibliographyRequest::new(
+            &self.style,
+            Some(self.locale.clone()),
+            &self.locales,
+        ));
+        let by_key: std::collections::HashMap<&str, &ElemChildren> = match &rendered.bibliography {
+            Some(b) => b
+                .items
+                .iter()
+                .map(|i| (i.key.as_str(), &i.content))
+                .collect(),
+            None => entries
+                .iter()
+                .zip(&rendered.citations)
+                .map(|(e, c)| (e.key(), &c.citation))
+                .collect(),
+        };
+        items
+            .iter()
+            .map(|(key, _)| {
+                by_key
+                    .get(key.as_str())
+                    .map(|c| Formatted {
+                        html: html(c),
+                        text: plain(c),
+                    })
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+}
+
+/// Every CSL locale hayagriva bundles, read from the binary once (they
+/// never change; reading them all takes tens of milliseconds, too long
+/// for each rebuild of `serve`).
+fn all_locales() -> &'static [Locale] {
+    static LOCALES: std::sync::LazyLock<Vec<Locale>> =
+        std::sync::LazyLock::new(hayagriva::archive::locales);
+    &LOCALES
+}
+
+/// A title as hayagriva takes it verbatim: styles that change the case of
+/// titles (Chicago's title case) leave it as the author wrote it.
+pub fn verbatim(text: &str) -> serde_json::Value {
+    serde_json::json!({ "value": { "value": text, "verbatim": true } })
+}
+
+/// A style shared by the builds of a configuration.
+pub type SharedStyle = Arc<CitationStyle>;
+
+/// Formatted output as HTML: text escaped, formatting as elements, blocks
+/// as `div`s with `csl-…` classes; never a `style=` attribute.
+pub fn html(children: &ElemChildren) -> String {
+    let mut out = String::new();
+    write_children(&children.0, &mut out);
+    out.trim().to_string()
+}
+
+/// Formatted output as plain text.
+pub fn plain(children: &ElemChildren) -> String {
+    let mut out = String::new();
+    let _ = children.write_buf(&mut out, hayagriva::BufWriteFormat::Plain);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn write_children(children: &[ElemChild], out: &mut String) {
+    for child in children {
+        match child {
+            ElemChild::Text(t) => write_formatted(&t.text, &t.formatting, out),
+            ElemChild::Elem(e) => {
+                let class = match e.display {
+                    Some(Display::Block) => Some("csl-block"),
+                    Some(Display::Indent) => Some("csl-indent"),
+                    Some(Display::LeftMargin) => Some("csl-left-margin"),
+                    Some(Display::RightInline) => Some("csl-right-inline"),
+                    None => None,
+                };
+                if let Some(c) = class {
+                    out.push_str(&format!("<span class=\"{c}\">"));
+                }
+                write_children(&e.children.0, out);
+                if class.is_some() {
+                    out.push_str("</span>");
+                }
+            }
+            ElemChild::Markup(m) => out.push_str(&escape_html(m)),
+            ElemChild::Link { text, url } => {
+                out.push_str(&format!(
+                    "<a href=\"{}\" rel=\"noopener\">",
+                    escape_html(url)
+                ));
+                write_formatted(&text.text, &text.formatting, out);
+                out.push_str("</a>");
+            }
+            ElemChild::Transparent { .. } => {}
+        }
+    }
+}
+
+fn write_formatted(text: &str, f: &hayagriva::Formatting, out: &mut String) {
+    let mut close: Vec<&str> = Vec::new();
+    let mut open = |tag: &str, end: &'static str, out: &mut String| {
+        out.push_str(tag);
+        close.push(end);
+    };
+    if matches!(f.font_style, FontStyle::Italic) {
+        open("<i>", "</i>", out);
+    }
+    if matches!(f.font_weight, FontWeight::Bold) {
+        open("<b>", "</b>", out);
+    }
+    if matches!(f.font_variant, FontVariant::SmallCaps) {
+        open("<span class=\"csl-small-caps\">", "</span>", out);
+    }
+    if matches!(f.text_decoration, TextDecoration::Underline) {
+        open("<u>", "</u>", out);
+    }
+    match f.vertical_align {
+        VerticalAlign::Sup => open("<sup>", "</sup>", out),
+        VerticalAlign::Sub => open("<sub>", "</sub>", out),
+        _ => {}
+    }
+    out.push_str(&escape_html(text));
+    for end in close.iter().rev() {
+        out.push_str(end);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> Vec<(String, serde_json::Value)> {
+        vec![(
+            "report".to_string(),
+            serde_json::json!({
+                "type": "report",
+                "title": verbatim("The i-Soon-Leaks, Part 2"),
+                "publisher": "Bundesamt für Verfassungsschutz (BfV)",
+                "date": "2024-08-08",
+                "url": "https://example.org/report.pdf",
+            }),
+        )]
+    }
+
+    #[test]
+    fn bundled_styles_format_a_source() {
+        let chicago = CitationStyle::load(None, Path::new("."), "en").unwrap();
+        let out = chicago.format(&report());
+        assert_eq!(
+            out[0].text,
+            "The i-Soon-Leaks, Part 2. Bundesamt für Verfassungsschutz (BfV), 2024. https://example.org/report.pdf."
+        );
+        assert!(
+            out[0].html.contains("<i>The i-Soon-Leaks, Part 2</i>"),
+            "{}",
+            out[0].html
+        );
+        assert!(
+            out[0]
+                .html
+                .contains("<a href=\"https://example.org/report.pdf\""),
+            "{}",
+            out[0].html
+        );
+        assert!(!out[0].html.contains("style="));
+        let apa = CitationStyle::load(Some("apa"), Path::new("."), "en").unwrap();
+        let out = apa.format(&report());
+        assert_eq!(
+            out[0].text,
+            "The i-Soon-Leaks, Part 2. (2024). Bundesamt für Verfassungsschutz (BfV). https://example.org/report.pdf"
+        );
+    }
+
+    #[test]
+    fn unknown_styles_are_errors_with_a_suggestion() {
+        let err = CitationStyle::load(Some("chicago-note"), Path::new("."), "en").unwrap_err();
+        assert!(err.contains("did you mean `chicago-notes`?"), "{err}");
+        let err =
+            CitationStyle::load(Some("missing.csl"), Path::new("/nowhere"), "en").unwrap_err();
+        assert!(err.contains("cannot read the citation style"), "{err}");
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        let style = CitationStyle::load(None, Path::new("."), "en").unwrap();
+        let out = style.format(&[(
+            "x".to_string(),
+            serde_json::json!({"type": "report", "title": "A <b> & C", "date": "2020"}),
+        )]);
+        assert!(
+            out[0].html.contains("A &lt;b&gt; &amp; C"),
+            "{}",
+            out[0].html
+        );
+    }
+}
