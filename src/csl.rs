@@ -194,6 +194,244 @@ pub fn verbatim(text: &str) -> serde_json::Value {
     serde_json::json!({ "value": { "value": text, "verbatim": true } })
 }
 
+/// What a "Cite this" citation of a page says, besides the site's author
+/// and publisher.
+pub struct PageFacts<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    /// `YYYY-MM-DD`.
+    pub date: Option<&'a str>,
+    pub updated: Option<&'a str>,
+}
+
+/// The "Cite this" citations of a site's pages in its style, made from two
+/// citations formatted once per build (with and without a date) by
+/// putting each page's title, URL and dates in their places, so that a
+/// site of many pages is not formatted page by page. The reader's date of
+/// access stays as tokens (`{Y2}`, `{MMMM2}`, `{MMM2}`, `{MM2}`, `{D2}`)
+/// that the page's script fills in. Sites in another language than
+/// English are formatted page by page (the tokens are English month
+/// names), without a date of access.
+#[derive(Debug, Clone)]
+pub struct PageCitations {
+    dated: Option<Template>,
+    undated: Option<Template>,
+    /// The site's facts, for formatting page by page.
+    site: SiteFacts,
+}
+
+#[derive(Debug, Clone)]
+struct SiteFacts {
+    site: String,
+    publisher: String,
+    author: String,
+}
+
+#[derive(Debug, Clone)]
+struct Template {
+    text: String,
+    /// How the style writes a date, in tokens of date 1 (`{MMMM1} {D1}, {Y1}`).
+    date_pattern: String,
+}
+
+const TITLE_TOKEN: &str = "QQPAGETITLEQQ";
+const URL_TOKEN: &str = "https://qqpageurlqq.invalid/";
+/// The page's date and the date of access while formatting: each part
+/// differs from the other's, so that each can be told apart.
+const DATE_1: (&str, &str, &str) = ("1987", "10", "29");
+const DATE_2: (&str, &str, &str) = ("1986", "09", "28");
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl PageCitations {
+    /// The templates of `style` for a site with these facts.
+    pub fn new(
+        style: &CitationStyle,
+        language: &str,
+        site: &str,
+        publisher: &str,
+        author: &str,
+    ) -> Self {
+        let site_facts = SiteFacts {
+            site: site.to_string(),
+            publisher: publisher.to_string(),
+            author: author.to_string(),
+        };
+        // The site's own words must not hold what the tokens are made of.
+        let constants = format!("{site} {publisher} {author}");
+        let clash = [
+            "1987",
+            "1986",
+            "29",
+            "28",
+            "10",
+            "09",
+            "October",
+            "September",
+            "Oct",
+            "Sep",
+            "QQ",
+        ]
+        .iter()
+        .any(|t| constants.contains(t));
+        let english = language == "en" || language.starts_with("en-");
+        let make = |dated: bool| -> Option<Template> {
+            if clash || !english {
+                return None;
+            }
+            let date = dated.then(|| format!("{}-{}-{}", DATE_1.0, DATE_1.1, DATE_1.2));
+            let accessed = format!("{}-{}-{}", DATE_2.0, DATE_2.1, DATE_2.2);
+            let facts = PageFacts {
+                title: TITLE_TOKEN,
+                url: URL_TOKEN,
+                date: date.as_deref(),
+                updated: None,
+            };
+            let text = style
+                .format(&[(
+                    "page".to_string(),
+                    page_entry(&facts, &site_facts, Some(&accessed)),
+                )])
+                .pop()?
+                .text;
+            if !text.contains(TITLE_TOKEN) || !text.contains(URL_TOKEN) {
+                return None;
+            }
+            let text = tokenize(&tokenize(&text, DATE_1, '1'), DATE_2, '2');
+            let date_pattern =
+                date_pattern(&text, '1').unwrap_or_else(|| "{D1} {MMMM1} {Y1}".to_string());
+            Some(Template { text, date_pattern })
+        };
+        let (dated, undated) = (make(true), make(false));
+        Self {
+            dated,
+            undated,
+            site: site_facts,
+        }
+    }
+
+    /// The citation of one page, with the tokens of the date of access.
+    pub fn cite(&self, style: &CitationStyle, page: &PageFacts<'_>) -> String {
+        let template = if page.date.is_some() {
+            &self.dated
+        } else {
+            &self.undated
+        };
+        let Some(t) = template else {
+            // Page by page.
+            return style
+                .format(&[("page".to_string(), page_entry(page, &self.site, None))])
+                .pop()
+                .map(|f| f.text)
+                .unwrap_or_default();
+        };
+        let mut text = t
+            .text
+            .replace(TITLE_TOKEN, page.title)
+            .replace(URL_TOKEN, page.url);
+        if let Some(d) = page.date {
+            text = fill(&text, d, '1');
+        }
+        if let Some(u) = page.updated.filter(|u| Some(*u) != page.date) {
+            text.push_str(&format!(" Updated {}.", fill(&t.date_pattern, u, '1')));
+        }
+        if !text.contains("{Y2}") {
+            text.push_str(&format!(" Accessed {}.", t.date_pattern.replace('1', "2")));
+        }
+        text
+    }
+}
+
+/// A page as hayagriva reads an entry: a web page whose parent is the site.
+fn page_entry(page: &PageFacts<'_>, site: &SiteFacts, accessed: Option<&str>) -> serde_json::Value {
+    let mut url = serde_json::json!({ "value": page.url });
+    if let Some(a) = accessed {
+        url["date"] = a.into();
+    }
+    let mut parent = serde_json::json!({ "type": "web", "title": verbatim(&site.site) });
+    if !site.publisher.is_empty() {
+        parent["publisher"] = site.publisher.as_str().into();
+    }
+    let mut v = serde_json::json!({
+        "type": "web",
+        "title": verbatim(page.title),
+        "url": url,
+        "parent": parent,
+    });
+    if !site.author.is_empty() {
+        v["author"] = serde_json::json!({ "name": site.author });
+    }
+    if let Some(d) = page.date {
+        v["date"] = d.into();
+    }
+    v
+}
+
+/// `text` with the parts of `date` as written by a style replaced by
+/// tokens: `{Y1}`, `{MMMM1}` (October), `{MMM1}` (Oct), `{MM1}` (10),
+/// `{D1}` (29).
+fn tokenize(text: &str, date: (&str, &str, &str), n: char) -> String {
+    let month: usize = date.1.parse().unwrap_or(1);
+    let long = MONTHS[month - 1];
+    text.replace(date.0, &format!("{{Y{n}}}"))
+        .replace(long, &format!("{{MMMM{n}}}"))
+        .replace(&long[..3], &format!("{{MMM{n}}}"))
+        .replace(date.2, &format!("{{D{n}}}"))
+        .replace(date.1, &format!("{{MM{n}}}"))
+}
+
+/// How the style writes date `n`: the shortest stretch of `text` holding
+/// its tokens, when that is a date alone.
+fn date_pattern(text: &str, n: char) -> Option<String> {
+    let tokens = ["{Y", "{MMMM", "{MMM", "{MM", "{D"].map(|t| format!("{t}{n}}}"));
+    let spans: Vec<(usize, usize)> = tokens
+        .iter()
+        .filter_map(|t| text.find(t.as_str()).map(|i| (i, i + t.len())))
+        .collect();
+    let start = spans.iter().map(|s| s.0).min()?;
+    let end = spans.iter().map(|s| s.1).max()?;
+    let pattern = &text[start..end];
+    let has_year = pattern.contains(&format!("{{Y{n}}}"));
+    (has_year && pattern.len() <= 32 && !pattern.contains(['“', '"', '(']))
+        .then(|| pattern.to_string())
+}
+
+/// `text` with the tokens of date `n` replaced by the parts of `date`
+/// (`YYYY-MM-DD`); a day is written with two digits where the month is
+/// written as a number.
+fn fill(text: &str, date: &str, n: char) -> String {
+    let mut parts = date.splitn(3, '-');
+    let (y, m, d) = (
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or("01"),
+        parts.next().unwrap_or("01"),
+    );
+    let month: usize = m.parse().unwrap_or(1).clamp(1, 12);
+    let numeric = text.contains(&format!("{{MM{n}}}"));
+    let day = if numeric {
+        d.to_string()
+    } else {
+        d.trim_start_matches('0').to_string()
+    };
+    text.replace(&format!("{{Y{n}}}"), y)
+        .replace(&format!("{{MMMM{n}}}"), MONTHS[month - 1])
+        .replace(&format!("{{MMM{n}}}"), &MONTHS[month - 1][..3])
+        .replace(&format!("{{MM{n}}}"), m)
+        .replace(&format!("{{D{n}}}"), &day)
+}
+
 /// A style shared by the builds of a configuration.
 pub type SharedStyle = Arc<CitationStyle>;
 
@@ -341,6 +579,60 @@ mod tests {
             out[0].html.contains("A &lt;b&gt; &amp; C"),
             "{}",
             out[0].html
+        );
+    }
+
+    fn page_citations(style: &str) -> (CitationStyle, PageCitations) {
+        let style = CitationStyle::load(Some(style), Path::new("."), "en").unwrap();
+        let cites = PageCitations::new(
+            &style,
+            "en",
+            "Browser fixture",
+            "Example Press",
+            "The editors",
+        );
+        (style, cites)
+    }
+
+    #[test]
+    fn a_page_is_cited_in_the_style_with_its_dates_and_the_date_of_access() {
+        let page = PageFacts {
+            title: "Browser page",
+            url: "https://example.org/page/",
+            date: Some("2024-03-02"),
+            updated: Some("2024-05-06"),
+        };
+        let (style, cites) = page_citations("chicago-notes");
+        assert_eq!(
+            cites.cite(&style, &page),
+            "The editors. “Browser page.” Browser fixture, Example Press, March 2, 2024. https://example.org/page/. Updated May 6, 2024. Accessed {MMMM2} {D2}, {Y2}."
+        );
+        let (style, cites) = page_citations("ieee");
+        let text = cites.cite(&style, &page);
+        assert!(text.contains("Accessed: {MMM2}. {D2}, {Y2}."), "{text}");
+        // Formatting page by page gives the same as the template.
+        let direct = style
+            .format(&[(
+                "page".to_string(),
+                page_entry(&page, &cites.site, Some("1986-09-28")),
+            )])
+            .pop()
+            .unwrap()
+            .text;
+        assert!(
+            direct.starts_with(text.split(" Accessed").next().unwrap()),
+            "{direct}\n{text}"
+        );
+        let undated = PageFacts {
+            date: None,
+            updated: None,
+            ..page
+        };
+        let (style, cites) = page_citations("apa");
+        let text = cites.cite(&style, &undated);
+        assert!(
+            text.contains("Browser page") && text.contains("https://example.org/page/"),
+            "{text}"
         );
     }
 }

@@ -130,6 +130,8 @@ pub struct Site {
     /// Each source's bibliographic entry in the site's citation style, by
     /// source id.
     pub bibliography: std::collections::BTreeMap<String, crate::csl::Formatted>,
+    /// The "Cite this" citations of its pages in its citation style.
+    pub page_citations: crate::csl::PageCitations,
 }
 
 impl Site {
@@ -356,8 +358,21 @@ impl Site {
             }
         }
         let bibliography = bibliography(&config, &sources);
+        let page_citations = crate::csl::PageCitations::new(
+            &config.citation_style,
+            &config.language,
+            &config.title,
+            // A publisher that is the site itself is not named twice.
+            if config.publisher == config.title {
+                ""
+            } else {
+                &config.publisher
+            },
+            &config.author,
+        );
         Ok(Site {
             bibliography,
+            page_citations,
             config,
             sections,
             pages,

@@ -1,6 +1,7 @@
 //! Stage 3 and 4: render every body's Markdown (in parallel), then every
 //! page through its template (in parallel), into in-memory output files.
 
+pub mod cite;
 pub mod indexes;
 pub mod library;
 pub mod sources;

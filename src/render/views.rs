@@ -146,6 +146,8 @@ pub struct DocView<'a> {
     pub anchor_map: String,
     /// schema.org JSON-LD for the page (safe to put in a script element).
     pub json_ld: String,
+    /// "Cite this": the page's citation in the site's style, BibTeX and RIS.
+    pub cite: super::cite::CiteView,
 }
 
 /// A source of a reference list and the citations of the page that rest
@@ -695,6 +697,20 @@ impl<'a> Views<'a> {
             entities: self.entities_used(body),
             anchor_map: anchor_map(meta),
             json_ld: self.json_ld(meta, path, body),
+            cite: super::cite::cite(
+                &self.site.config,
+                &self.site.page_citations,
+                path,
+                &crate::csl::PageFacts {
+                    title: match title_of(&meta.title) {
+                        "" => &self.site.config.title,
+                        t => t,
+                    },
+                    url: &self.site.config.permalink(path),
+                    date,
+                    updated,
+                },
+            ),
         }
     }
 

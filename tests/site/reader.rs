@@ -200,3 +200,67 @@ fn titles_descriptions_excerpts_and_previews_get_smart_punctuation() {
         }
     }
 }
+
+/// The "Cite this" data of a page: its citation in the site's style,
+/// BibTeX and RIS, with tokens for the reader's date of access.
+fn cite_data(page: &Page) -> serde_json::Value {
+    let selector = scraper::Selector::parse("script#cite-data").unwrap();
+    let script = page.0.select(&selector).next().expect("cite data");
+    serde_json::from_str(&script.text().collect::<String>()).unwrap()
+}
+
+#[test]
+fn cite_this_gives_the_page_in_the_style_bibtex_and_ris() {
+    let page = html("briefing/market/index.html");
+    let data = cite_data(&page);
+    assert_eq!(
+        data["text"],
+        "The i-Soon briefing editors. “A competitive market: security is limitless.” The i-Soon leaks, explained, November 27, 2026. https://isoon-briefing.netlify.app/briefing/market/. Accessed {MMMM2} {D2}, {Y2}."
+    );
+    assert_eq!(
+        data["bibtex"],
+        "@online{the-i-soon-leaks-explained-briefing-market,\n  author = {{The i-Soon briefing editors}},\n  title = {{A competitive market: security is limitless}},\n  organization = {The i-Soon leaks, explained},\n  date = {2026-11-27},\n  url = {https://isoon-briefing.netlify.app/briefing/market/},\n  urldate = {{Y2}-{MM2}-{DD2}},\n}"
+    );
+    assert_eq!(
+        data["ris"],
+        "TY  - ELEC\nAU  - The i-Soon briefing editors\nTI  - A competitive market: security is limitless\nT2  - The i-Soon leaks, explained\nPY  - 2026\nDA  - 2026/11/27\nUR  - https://isoon-briefing.netlify.app/briefing/market/\nY2  - {Y2}/{MM2}/{DD2}\nLA  - en\nER  - "
+    );
+    // The home page is cited under the site's title.
+    let home = cite_data(&html("index.html"));
+    assert!(
+        home["text"]
+            .as_str()
+            .unwrap()
+            .contains("“The i-Soon leak and the Chinese security apparatus.”"),
+        "{home}"
+    );
+    // In another style, with an update, a publisher and TeX's specials.
+    let site = Fixture::new("citations");
+    site.write(
+        "config.toml",
+        "title = \"R&D notes\"\nbase_url = \"https://example.org\"\nauthor = \"Ann Author\"\npublisher = \"Example Press\"\ncitation_style = \"apa\"\n",
+    );
+    site.write(
+        "content/dated.md",
+        "+++\ntitle = \"A 100% dated page\"\ndate = 2024-03-02\nupdated = 2024-05-06\n+++\nText.\n",
+    );
+    site.build(&[]).ok();
+    let data = cite_data(&site.html("dated/index.html"));
+    let text = data["text"].as_str().unwrap();
+    // The update and the date of access in the style's own form of a date.
+    assert_eq!(
+        text,
+        "Ann Author. (2024, March 2). A 100% dated page. Example Press. R&D notes. https://example.org/dated/ Updated 2024, May 6. Accessed {Y2}, {MMMM2} {D2}."
+    );
+    let bibtex = data["bibtex"].as_str().unwrap();
+    assert!(
+        bibtex.contains("title = {{A 100\\% dated page}},"),
+        "{bibtex}"
+    );
+    assert!(bibtex.contains("organization = {R\\&D notes},"), "{bibtex}");
+    assert!(bibtex.contains("publisher = {Example Press},"), "{bibtex}");
+    assert!(bibtex.contains("note = {Updated 2024-05-06},"), "{bibtex}");
+    let ris = data["ris"].as_str().unwrap();
+    assert!(ris.contains("\nPB  - Example Press\n"), "{ris}");
+    assert!(ris.contains("\nN1  - Updated 2024-05-06\n"), "{ris}");
+}
