@@ -66,6 +66,42 @@ try {
     console.log(`pages load cleanly at ${width}px: ${config.pages.length}`);
   }
 
+  // 1b. The body measure: no line of a paragraph of the briefing holds more
+  //     than 70 characters at 1280 px.
+  {
+    const { page } = await freshPage({ width: 1280 });
+    let widest = 0;
+    for (const url of config.tap || []) {
+      await page.goto(url);
+      const most = await page.evaluate(() => {
+        let most = 0;
+        for (const p of document.querySelectorAll("article .content > p, article > p")) {
+          // Characters per line: each character's line from its rectangle.
+          const lines = new Map();
+          const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            if (n.parentElement.closest("sup, .para-link, .sb-cite-button, .term-tip")) continue;
+            for (let i = 0; i < n.length; i++) {
+              const r = document.createRange();
+              r.setStart(n, i);
+              r.setEnd(n, i + 1);
+              const rect = r.getBoundingClientRect();
+              if (rect.width === 0) continue;
+              const key = Math.round(rect.bottom / 4);
+              lines.set(key, (lines.get(key) || 0) + 1);
+            }
+          }
+          for (const c of lines.values()) most = Math.max(most, c);
+        }
+        return most;
+      });
+      widest = Math.max(widest, most);
+    }
+    await page.close();
+    check(widest <= 70, `a line holds ${widest} characters`);
+    console.log(`measure: at most ${widest} characters a line`);
+  }
+
   // 2. Accessibility: axe-core finds no WCAG 2.2 A/AA violations (target
   //    size included): every
   //    page in light, and the photographed pages and the previews page in
@@ -90,10 +126,13 @@ try {
     console.log(`axe: no WCAG 2.2 AA violations (${scheme})`);
   }
 
-  // 3. Previews show on hover and on keyboard focus.
+  // 3. Previews show on hover and on keyboard focus, with no native title
+  //    tooltip doubling them.
   {
     const { page, violations } = await freshPage();
     await page.goto(config.previews);
+    await page.waitForLoadState("load");
+    check((await page.locator(".term-wrap [title], sup.cite [title], sup.fnref [title]").count()) === 0, "a native title tooltip doubles a preview");
     for (const [trigger, tip] of [
       ["sup.cite > a", ".cite-tip"],
       ["sup.fnref > a", ".fn-tip"],
@@ -301,9 +340,10 @@ try {
   //     line height.
   if (config.tap) {
     let tapped = 0;
-    for (const [scheme, urls] of [["light", config.tap], ["dark", [config.previews]]]) {
+    const runs = [["light", 320, config.tap], ["dark", 390, [config.previews]], ["light", 1280, [config.previews]]];
+    for (const [scheme, width, urls] of runs) {
       for (const url of urls) {
-        const { page, errors, violations } = await freshPage({ on: phone, width: 390, height: 844, scheme });
+        const { page, errors, violations } = await freshPage({ on: phone, width, height: 844, scheme });
         await page.goto(url);
         const count = await page.locator("sup.cite > a, sup.fnref > a, .term-wrap > a.term").count();
         for (let i = 0; i < count; i++) {
@@ -319,7 +359,7 @@ try {
             const r = c.getBoundingClientRect();
             return { left: r.left, right: r.right, vw: document.documentElement.clientWidth, sw: document.documentElement.scrollWidth, text: c.innerText };
           });
-          check(box.left >= 0 && box.right <= box.vw, `${url}: card ${i} leaves the viewport: ${JSON.stringify(box)}`);
+          check(box.left >= 0 && box.right <= box.vw, `${url} at ${width}px: card ${i} leaves the viewport: ${JSON.stringify(box)}`);
           check(box.sw <= box.vw, `${url}: card ${i} widens the page to ${box.sw}px`);
           check(box.text.trim().length > 0, `${url}: card ${i} is empty`);
           check((await page.evaluate(() => location.hash)) === hash, `${url}: tapping marker ${i} jumped away`);
@@ -362,7 +402,24 @@ try {
         await page.close();
       }
     }
-    console.log(`tap previews: ${tapped} markers open a card inside the viewport and close`);
+    console.log(`tap previews: ${tapped} markers open a card inside the viewport and close (320 px light, 390 px dark, 1280 px)`);
+
+    // A tap on a paragraph shows its ¶ and Cite controls, without moving
+    // its text.
+    const { page } = await freshPage({ on: phone, width: 390, height: 844 });
+    await page.goto(config.tap[0]);
+    const para = page.locator("article p[id]").first();
+    const before = await para.evaluate((p) => [p.getBoundingClientRect().height, p.getBoundingClientRect().top]);
+    check((await para.locator(".sb-cite-button").evaluate((b) => getComputedStyle(b).opacity)) === "0", "the controls show before a tap");
+    const box = await para.boundingBox();
+    await page.touchscreen.tap(box.x + 4, box.y + box.height - 4);
+    await page.waitForFunction(() => document.querySelector("article p.sb-active"));
+    const shown = await para.evaluate((p) => [getComputedStyle(p.querySelector(".sb-cite-button")).opacity, getComputedStyle(p.querySelector(".para-link")).opacity]);
+    check(shown[0] === "1" && shown[1] === "1", `a tap did not show the controls: ${shown}`);
+    const after = await para.evaluate((p) => [p.getBoundingClientRect().height, p.getBoundingClientRect().top]);
+    check(before[0] === after[0], `the controls reflowed the paragraph: ${before} → ${after}`);
+    await page.close();
+    console.log("a tap on a paragraph shows its controls");
   }
 
   // 12. A source page's link to a claim: the claim's paragraph highlighted,

@@ -139,6 +139,8 @@ fn the_site_works_in_a_real_browser() {
         "served at http://127.0.0.1:",
         "copy buttons and the ¶ link say when they copied",
         "print: markers ",
+        "measure: at most ",
+        "a tap on a paragraph shows its controls",
         "no WCAG 2.2 AA violations (dark)",
     ] {
         assert!(output.contains(check), "{check}: {output}");
