@@ -91,21 +91,45 @@ impl CitationStyle {
                 }
             }
         };
-        let locale = LocaleCode(match language {
+        // The CSL locale of the language: as written (`en-GB`), else its
+        // primary dialect (`de` is `de-DE`), else any of its dialects, else
+        // American English, which is also every style's fallback.
+        let lang = |l: &Locale| l.lang.as_ref().map_or("", |c| c.0.as_str()).to_string();
+        let primary = language.split('-').next().unwrap_or("en");
+        // CSL's primary dialects where the region is not the language's
+        // own code in capitals.
+        let dialect = match primary {
             "en" => "en-US".to_string(),
-            other => other.to_string(),
-        });
-        let wanted = locale.0.split('-').next().unwrap_or("en").to_string();
-        let locales = all_locales()
-            .iter()
-            .filter(|l| {
-                l.lang.as_ref().is_some_and(|c| {
-                    let c = c.0.split('-').next().unwrap_or("");
-                    c == wanted || c == "en"
-                })
-            })
-            .cloned()
-            .collect();
+            "ca" => "ca-AD".to_string(),
+            "cs" => "cs-CZ".to_string(),
+            "da" => "da-DK".to_string(),
+            "el" => "el-GR".to_string(),
+            "et" => "et-EE".to_string(),
+            "fa" => "fa-IR".to_string(),
+            "he" => "he-IL".to_string(),
+            "ja" => "ja-JP".to_string(),
+            "ko" => "ko-KR".to_string(),
+            "nb" => "nb-NO".to_string(),
+            "nn" => "nn-NO".to_string(),
+            "sl" => "sl-SI".to_string(),
+            "sv" => "sv-SE".to_string(),
+            "uk" => "uk-UA".to_string(),
+            "vi" => "vi-VN".to_string(),
+            "zh" => "zh-CN".to_string(),
+            other => format!("{other}-{}", other.to_uppercase()),
+        };
+        let find = |ok: &dyn Fn(&str) -> bool| all_locales().iter().find(|l| ok(&lang(l)));
+        let chosen = find(&|c| c.eq_ignore_ascii_case(language))
+            .or_else(|| find(&|c| c == dialect))
+            .or_else(|| find(&|c| c.split('-').next() == Some(primary)))
+            .or_else(|| find(&|c| c == "en-US"));
+        let mut locales: Vec<Locale> = chosen.into_iter().cloned().collect();
+        if let Some(en) = find(&|c| c == "en-US")
+            && !locales.iter().any(|l| l.lang == en.lang)
+        {
+            locales.push(en.clone());
+        }
+        let locale = LocaleCode(locales.first().map_or_else(|| "en-US".to_string(), lang));
         Ok(Self {
             name: name.to_string(),
             title: style.info.title.value.clone(),
@@ -557,6 +581,24 @@ mod tests {
             out[0].text,
             "The i-Soon-Leaks, Part 2. (2024). Bundesamt für Verfassungsschutz (BfV). https://example.org/report.pdf"
         );
+    }
+
+    #[test]
+    fn the_locale_follows_the_language() {
+        let style = CitationStyle::load(None, Path::new("."), "de").unwrap();
+        assert_eq!(style.locales[0].lang.as_ref().unwrap().0, "de-DE");
+        assert_eq!(style.locales[1].lang.as_ref().unwrap().0, "en-US");
+        let page = PageFacts {
+            title: "Seite",
+            url: "https://example.org/seite/",
+            date: Some("2024-03-02"),
+            updated: None,
+        };
+        // Page by page, in German.
+        let cites = PageCitations::new(&style, "de", "Site", "", "");
+        let text = cites.cite(&style, &page);
+        assert!(text.contains("2. März 2024"), "{text}");
+        assert!(!text.contains("{Y2}"), "{text}");
     }
 
     #[test]
