@@ -145,6 +145,16 @@ impl CitationStyle {
     /// entry. Styles without a bibliography give their citation (a note
     /// style's full note).
     pub fn format(&self, items: &[(String, serde_json::Value)]) -> Vec<Formatted> {
+        // Content never makes a build panic: should hayagriva panic on an
+        // entry, the entries are left empty (the theme then shows the
+        // source's short title).
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.format_unguarded(items)
+        }))
+        .unwrap_or_else(|_| vec![Formatted::default(); items.len()])
+    }
+
+    fn format_unguarded(&self, items: &[(String, serde_json::Value)]) -> Vec<Formatted> {
         let map: serde_json::Map<String, serde_json::Value> = items.iter().cloned().collect();
         let Ok(library) = serde_json::from_value::<Library>(serde_json::Value::Object(map)) else {
             return items
@@ -608,6 +618,19 @@ mod tests {
         let err =
             CitationStyle::load(Some("missing.csl"), Path::new("/nowhere"), "en").unwrap_err();
         assert!(err.contains("cannot read the citation style"), "{err}");
+    }
+
+    #[test]
+    fn an_entry_hayagriva_cannot_read_is_left_empty_not_the_others() {
+        let style = CitationStyle::load(None, Path::new("."), "en").unwrap();
+        let mut items = report();
+        items.push((
+            "bad".to_string(),
+            serde_json::json!({"type": "report", "title": "T", "url": "not a url"}),
+        ));
+        let out = style.format(&items);
+        assert!(out[0].text.starts_with("The i-Soon-Leaks"), "{:?}", out[0]);
+        assert_eq!(out[1], Formatted::default());
     }
 
     #[test]
