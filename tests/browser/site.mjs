@@ -404,6 +404,21 @@ try {
     }
     console.log(`tap previews: ${tapped} markers open a card inside the viewport and close (320 px light, 390 px dark, 1280 px)`);
 
+    // A citation's card links to the reference, the passage and the PDF.
+    {
+      const { page } = await freshPage({ on: phone, width: 390, height: 844 });
+      await page.goto(config.previews);
+      await page.locator("sup.cite > a").first().tap();
+      const card = page.locator(".sb-popover");
+      await card.waitFor({ state: "visible" });
+      const links = await card.evaluate((c) => [...c.querySelectorAll("a")].map((a) => a.getAttribute("href")));
+      check(links.some((h) => /^#cite-/.test(h)), `no link to the reference: ${links}`);
+      check(links.some((h) => /\/sources\/report\/#[pq]-/.test(h)), `no link to the passage: ${links}`);
+      check(links.some((h) => /report\.pdf#page=\d+$/.test(h)), `no link to the PDF: ${links}`);
+      await page.close();
+      console.log(`a citation's card links to ${links.join(", ")}`);
+    }
+
     // A tap on a paragraph shows its ¶ and Cite controls, without moving
     // its text.
     const { page } = await freshPage({ on: phone, width: 390, height: 844 });

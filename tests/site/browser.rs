@@ -141,6 +141,7 @@ fn the_site_works_in_a_real_browser() {
         "print: markers ",
         "measure: at most ",
         "a tap on a paragraph shows its controls",
+        "a citation's card links to ",
         "no WCAG 2.2 AA violations (dark)",
     ] {
         assert!(output.contains(check), "{check}: {output}");
