@@ -229,6 +229,9 @@ pub struct TermEntry<'a> {
     pub content: &'a str,
     /// The definition's citations.
     pub citations: &'a [Citation],
+    /// Those citations grouped by source (ids `ref-<term>-<source>`: the
+    /// glossary's entries share one page).
+    pub references: Vec<ReferenceGroup<'a>>,
     pub used_on: &'a [UsedOn],
 }
 
@@ -793,6 +796,10 @@ impl<'a> Views<'a> {
                     }),
                     content: &self.glossary_bodies[i].html,
                     citations: &self.glossary_bodies[i].citations,
+                    references: self.references_with_prefix(
+                        &self.glossary_bodies[i].citations,
+                        &format!("{}-", crate::text::slugify(&item.id)),
+                    ),
                     used_on: &self.term_pages[i],
                 }
             })
@@ -892,6 +899,15 @@ impl<'a> Views<'a> {
 
     /// A reference list grouped by source, in order of first use.
     fn references(&self, citations: &'a [Citation]) -> Vec<ReferenceGroup<'a>> {
+        self.references_with_prefix(citations, "")
+    }
+
+    /// [`Views::references`], their ids prefixed (`ref-<prefix><source>`).
+    fn references_with_prefix(
+        &self,
+        citations: &'a [Citation],
+        prefix: &str,
+    ) -> Vec<ReferenceGroup<'a>> {
         let mut groups: Vec<ReferenceGroup<'a>> = Vec::new();
         for c in citations {
             if let Some(g) = groups.iter_mut().find(|g| g.source == c.source) {
@@ -901,7 +917,7 @@ impl<'a> Views<'a> {
             let entry = self.site.bibliography.get(&c.source);
             groups.push(ReferenceGroup {
                 source: &c.source,
-                anchor: format!("ref-{}", crate::text::slugify(&c.source)),
+                anchor: format!("ref-{prefix}{}", crate::text::slugify(&c.source)),
                 short: &c.source_short,
                 entry: entry.map_or("", |f| f.html.as_str()),
                 entry_text: entry.map_or("", |f| f.text.as_str()),

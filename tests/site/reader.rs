@@ -264,3 +264,27 @@ fn cite_this_gives_the_page_in_the_style_bibtex_and_ris() {
     assert!(ris.contains("\nPB  - Example Press\n"), "{ris}");
     assert!(ris.contains("\nN1  - Updated 2024-05-06\n"), "{ris}");
 }
+
+#[test]
+fn the_glossary_groups_each_terms_references_by_source_in_short() {
+    let text = read("glossary/index.html");
+    let glossary = Page(Html::parse_document(&text));
+    // The entries share one page: each group's id names its term.
+    assert_eq!(
+        glossary.attrs("#apt .ref-group", "id"),
+        ["ref-apt-bfv-2024-part2"]
+    );
+    assert_eq!(
+        glossary.text("#apt .ref-group .ref-short"),
+        "BfV Cyber Insight, part 2"
+    );
+    assert!(glossary.count("#apt .ref-uses > li .ref-pages") >= 1);
+    // The source's address is not repeated for every term.
+    assert!(
+        !text.contains("verfassungsschutz.de"),
+        "the full entry on the glossary"
+    );
+    let ids = glossary.attrs("[id]", "id");
+    let unique: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "duplicate ids");
+}
