@@ -92,6 +92,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         .map(|p| format!("/{}", p.to_string_lossy().replace('\\', "/")))
         .collect();
     let base_url = rendition.site.config.base_url.clone();
+    let base_path = rendition.site.config.base_path().to_string();
     let mut external: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
 
     for (pi, page) in pages.iter().enumerate() {
@@ -135,6 +136,16 @@ pub fn check(options: &CheckOptions) -> CheckReport {
                 ));
                 continue;
             }
+            // A root-relative link under the site's base path (the theme's
+            // assets) is read as the same link written in full.
+            let full;
+            let value = match value.strip_prefix(base_path.as_str()) {
+                Some(rest) if !base_path.is_empty() && rest.starts_with('/') => {
+                    full = format!("{base_url}{rest}");
+                    &full
+                }
+                _ => value,
+            };
             let Some((path, fragment)) = internal_target(value, &page.url, &base_url) else {
                 if lower.starts_with("http://") || lower.starts_with("https://") {
                     external

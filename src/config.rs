@@ -26,6 +26,13 @@ pub struct RawConfig {
     pub output_dir: Option<Spanned<String>>,
     /// `"first"` links the first plain mention of each entity on a page.
     pub autolink_entities: Option<Spanned<String>>,
+    /// Who writes the site: the byline of every article.
+    pub author: Option<String>,
+    /// Who publishes it (default: the site's title).
+    pub publisher: Option<String>,
+    /// The CSL style of reference entries and of "Cite this": a style
+    /// bundled with hayagriva by name, or a path to a `.csl` file.
+    pub citation_style: Option<Spanned<String>>,
     #[serde(default)]
     pub markdown: RawMarkdown,
     #[serde(default)]
@@ -75,6 +82,12 @@ pub struct Config {
     pub template_budget: std::time::Duration,
     /// Link the first plain-text mention of each entity on a page.
     pub autolink_entities: bool,
+    /// The byline of articles, if any.
+    pub author: String,
+    /// Who publishes the site: `publisher`, else the title.
+    pub publisher: String,
+    /// The CSL style of reference entries and "Cite this" (`citation_style`).
+    pub citation_style: Arc<crate::csl::CitationStyle>,
     pub markdown: MarkdownConfig,
     pub extra: toml::Table,
 }
@@ -94,8 +107,18 @@ pub struct ConfigView<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub base_url: &'a str,
+    /// The path of `base_url` (`/docs` for `https://example.org/docs`, empty
+    /// at a host's root): the prefix of root-relative links, such as the
+    /// theme's assets, which then load from whatever address serves the site.
+    pub base_path: &'a str,
     pub language: &'a str,
     pub theme: &'a str,
+    /// The byline of articles (empty when not set).
+    pub author: &'a str,
+    /// Who publishes the site: `publisher`, else the title.
+    pub publisher: &'a str,
+    /// The CSL style of reference entries and "Cite this", as named.
+    pub citation_style: &'a str,
     pub extra: &'a toml::Table,
 }
 
@@ -211,13 +234,30 @@ impl Config {
                 ));
             }
         };
+        let language = raw.language.unwrap_or_else(|| "en".to_string());
+        let citation_style = crate::csl::CitationStyle::load(
+            raw.citation_style.as_ref().map(|s| s.get_ref().as_str()),
+            &root,
+            &language,
+        )
+        .map_err(|m| match &raw.citation_style {
+            Some(s) => spanned_error(m, s.span()),
+            None => Error::msg(m),
+        })?;
+        let publisher = raw
+            .publisher
+            .filter(|p| !p.trim().is_empty())
+            .unwrap_or_else(|| raw.title.clone());
         Ok(Config {
             root,
             autolink_entities,
+            author: raw.author.unwrap_or_default(),
+            publisher,
+            citation_style: Arc::new(citation_style),
             title: raw.title,
             description: raw.description.unwrap_or_default(),
             base_url,
-            language: raw.language.unwrap_or_else(|| "en".to_string()),
+            language,
             theme,
             output_dir,
             drafts: overrides.drafts,
@@ -232,6 +272,16 @@ impl Config {
         format!("{}{}", self.base_url, path)
     }
 
+    /// The path part of `base_url`, without a trailing slash: empty for a
+    /// site at a host's root, `/docs` for `https://example.org/docs`.
+    pub fn base_path(&self) -> &str {
+        let url = self.base_url.as_str();
+        match url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+            None => url,
+        }
+    }
+
     pub fn content_dir(&self) -> PathBuf {
         self.root.join("content")
     }
@@ -241,8 +291,12 @@ impl Config {
             title: &self.title,
             description: &self.description,
             base_url: &self.base_url,
+            base_path: self.base_path(),
             language: &self.language,
             theme: &self.theme,
+            author: &self.author,
+            publisher: &self.publisher,
+            citation_style: &self.citation_style.name,
             extra: &self.extra,
         }
     }
@@ -301,6 +355,17 @@ mod tests {
         assert_eq!(c.output_dir, Path::new("/site/public"));
         assert!(c.markdown.smart_punctuation);
         assert_eq!(c.permalink("/a/"), "https://example.org/a/");
+        assert_eq!(c.base_path(), "");
+    }
+
+    #[test]
+    fn base_path_is_the_path_of_base_url() {
+        let c = resolve("base_url = \"https://example.org/docs/\"\n").unwrap();
+        assert_eq!(c.base_path(), "/docs");
+        let c = resolve("base_url = \"/sub\"\n").unwrap();
+        assert_eq!(c.base_path(), "/sub");
+        let c = resolve("").unwrap();
+        assert_eq!(c.base_path(), "");
     }
 
     #[test]
@@ -321,6 +386,25 @@ mod tests {
     fn unknown_highlight_theme_is_an_error() {
         let err = resolve("[markdown]\nhighlight_theme = \"nope\"\n").unwrap_err();
         assert_eq!(err.diagnostics[0].line_col(), Some((2, 19)));
+    }
+
+    #[test]
+    fn citation_style_is_chicago_unless_named_and_checked() {
+        assert_eq!(resolve("").unwrap().citation_style.name, "chicago-notes");
+        assert_eq!(
+            resolve("citation_style = \"apa\"\n")
+                .unwrap()
+                .citation_style
+                .name,
+            "apa"
+        );
+        let err = resolve("title = \"T\"\ncitation_style = \"nope\"\n").unwrap_err();
+        assert_eq!(err.diagnostics[0].line_col(), Some((2, 18)));
+        assert!(
+            err.diagnostics[0]
+                .message
+                .contains("unknown citation style")
+        );
     }
 
     #[test]

@@ -13,6 +13,9 @@ description = "A briefing in which every claim cites its source."
 base_url = "https://example.org"
 language = "en"
 # theme = "default"        # the built-in theme, or a folder in themes/
+# author = "Your name"     # the byline of every article
+# publisher = "Who publishes it"   # default: the title
+# citation_style = "chicago-notes" # a CSL style hayagriva bundles, or a .csl file
 
 [markdown]
 smart_punctuation = true

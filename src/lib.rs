@@ -25,6 +25,7 @@ pub mod check;
 pub mod collisions;
 pub mod config;
 pub mod content;
+pub mod csl;
 pub mod engine;
 pub mod error;
 pub mod extract;

@@ -127,6 +127,11 @@ pub struct Site {
     pub texts: Vec<crate::content::Text>,
     pub redirects: Vec<Redirect>,
     pub assets: Vec<Asset>,
+    /// Each source's bibliographic entry in the site's citation style, by
+    /// source id.
+    pub bibliography: std::collections::BTreeMap<String, crate::csl::Formatted>,
+    /// The "Cite this" citations of its pages in its citation style.
+    pub page_citations: crate::csl::PageCitations,
 }
 
 impl Site {
@@ -330,7 +335,44 @@ impl Site {
             .collect();
 
         diags.finish()?;
+        let (mut sections, mut pages, mut sources, mut entities) =
+            (sections, pages, sources, entities);
+        if config.markdown.smart_punctuation {
+            // Titles and descriptions get the typography of the bodies.
+            for meta in pages
+                .iter_mut()
+                .map(|p| &mut p.meta)
+                .chain(sections.iter_mut().map(|s| &mut s.meta))
+            {
+                smarten(&mut meta.title);
+                smarten(&mut meta.description);
+            }
+            for item in &mut sources.items {
+                let m = &mut item.parsed.meta;
+                m.title = crate::text::smart_punctuation(&m.title).into_owned();
+                smarten(&mut m.short);
+                smarten(&mut m.publisher);
+            }
+            for item in &mut entities.items {
+                smarten(&mut item.parsed.meta.description);
+            }
+        }
+        let bibliography = bibliography(&config, &sources);
+        let page_citations = crate::csl::PageCitations::new(
+            &config.citation_style,
+            &config.language,
+            &config.title,
+            // A publisher that is the site itself is not named twice.
+            if config.publisher == config.title {
+                ""
+            } else {
+                &config.publisher
+            },
+            &config.author,
+        );
         Ok(Site {
+            bibliography,
+            page_citations,
             config,
             sections,
             pages,
@@ -619,6 +661,60 @@ fn check_unique_urls(
     }
     for (file, r) in redirects {
         claim(&r.from, &file.rel, Some(file), diags);
+    }
+}
+
+/// Each source's bibliographic entry, formatted in the site's citation
+/// style: a report (its title as written, publisher, date, and its `url`,
+/// else its `pdf`).
+fn bibliography(
+    config: &Config,
+    sources: &crate::content::CollectionItems<crate::content::SourceMeta>,
+) -> std::collections::BTreeMap<String, crate::csl::Formatted> {
+    let items: Vec<(String, serde_json::Value)> = sources
+        .items
+        .iter()
+        .map(|item| (item.id.clone(), source_entry(&item.parsed.meta, config)))
+        .collect();
+    let formatted = config.citation_style.format(&items);
+    items.into_iter().map(|(id, _)| id).zip(formatted).collect()
+}
+
+/// A source as hayagriva reads an entry.
+pub fn source_entry(m: &crate::content::SourceMeta, config: &Config) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "type": "report",
+        "title": crate::csl::verbatim(&m.title),
+    });
+    if let Some(p) = &m.publisher {
+        v["publisher"] = p.as_str().into();
+    }
+    if let Some(d) = &m.date {
+        v["date"] = d.as_str().into();
+    }
+    // A PDF in the site's own static files is linked at its address.
+    let url = m
+        .url
+        .as_ref()
+        .or(m.pdf.as_ref())
+        .map(|u| match u.starts_with('/') {
+            true => config.permalink(u),
+            false => u.clone(),
+        });
+    if let Some(u) = url
+        && (u.starts_with("http://") || u.starts_with("https://"))
+    {
+        v["url"] = u.into();
+    }
+    v
+}
+
+/// `text` with typographic punctuation ([`crate::text::smart_punctuation`]).
+fn smarten(text: &mut Option<String>) {
+    if let Some(t) = text
+        && let std::borrow::Cow::Owned(smart) = crate::text::smart_punctuation(t)
+    {
+        *t = smart;
     }
 }
 

@@ -21,6 +21,40 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// `text` with typographic punctuation, as the Markdown of bodies gets it
+/// with `smart_punctuation`: curly quotes and apostrophes, `--` and `---` as
+/// dashes, `...` as an ellipsis. pulldown-cmark does the work (the same rules
+/// as in bodies); every other character is escaped first, so the text is
+/// never read as Markdown. Text without anything to change is returned as
+/// it is.
+pub fn smart_punctuation(text: &str) -> std::borrow::Cow<'_, str> {
+    use pulldown_cmark::{Event, Options, Parser};
+    if !text.contains(['\'', '"']) && !text.contains("--") && !text.contains("...") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    // Every ASCII punctuation character but the ones smart punctuation
+    // reads is escaped, and so is a leading `-` or a list number's `.`.
+    let mut escaped = String::with_capacity(text.len() + 8);
+    let line = text.trim().replace(['\n', '\r'], " ");
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    for (i, c) in line.chars().enumerate() {
+        let lead = (i == 0 && c == '-') || (i == digits && digits > 0 && c == '.');
+        if lead || (c.is_ascii_punctuation() && !matches!(c, '\'' | '"' | '-' | '.')) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    let mut out = String::with_capacity(text.len());
+    for event in Parser::new_ext(&escaped, Options::ENABLE_SMART_PUNCTUATION) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
@@ -170,5 +204,25 @@ mod tests {
             closest_n("isoon", ["i-soon", "cnnvd", "bfv"], 2),
             ["i-soon", "bfv"]
         );
+    }
+
+    #[test]
+    fn smart_punctuation_of_plain_text() {
+        assert_eq!(
+            smart_punctuation("The BfV's \"four-part\" series -- and more..."),
+            "The BfV\u{2019}s \u{201c}four-part\u{201d} series \u{2013} and more\u{2026}"
+        );
+        // Nothing else is read as Markdown.
+        assert_eq!(
+            smart_punctuation("*i-Soon's* <b>1. [x](y)"),
+            "*i-Soon\u{2019}s* <b>1. [x](y)"
+        );
+        assert_eq!(smart_punctuation("1. It's"), "1. It\u{2019}s");
+        assert_eq!(smart_punctuation("- it's"), "- it\u{2019}s");
+        assert_eq!(smart_punctuation("# A \\ b's"), "# A \\ b\u{2019}s");
+        assert!(matches!(
+            smart_punctuation("plain text"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

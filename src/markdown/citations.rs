@@ -141,6 +141,8 @@ pub struct Citation {
     pub source_link: Option<String>,
     /// Its PDF at the cited page (`pdf#page=` printed page + `pdf_page_offset`).
     pub pdf_link: Option<String>,
+    /// That page's number in the PDF.
+    pub pdf_page: Option<i64>,
     pub pages: PageRange,
     pub page_label: String,
     pub quote: Option<String>,
@@ -263,8 +265,20 @@ impl State<'_> {
             let at = raw[raw_from..].find(group).map(|i| raw_from + i);
             let escaped = at.is_some_and(|i| raw[..i].ends_with('\\'));
             let before = &rest[..start + if escaped { group.len() } else { 0 }];
+            // A marker keeps to the word before it: no space between them
+            // (`claim [@x]` reads `claim[1]`).
+            let before = if escaped {
+                before
+            } else {
+                before.trim_end_matches([' ', '\t'])
+            };
             if !before.is_empty() {
                 out.push((Event::Text(CowStr::from(before.to_string())), range.clone()));
+            } else if !escaped
+                && let Some((Event::Text(t), _)) = out.last_mut()
+                && t.ends_with([' ', '\t'])
+            {
+                *t = CowStr::from(t.trim_end_matches([' ', '\t']).to_string());
             }
             if let Some(i) = at {
                 raw_from = i + group.len();
@@ -301,6 +315,8 @@ impl State<'_> {
                 None => (item.trim(), None),
             };
             if let Some(i) = self.resolve(key, locator, span, cx) {
+                // A word joiner: no line starts with a marker.
+                html.push(WORD_JOINER);
                 html.push_str(&marker(&mut cx.out.citations[i]));
                 let c = &cx.out.citations[i];
                 let marker_id = c.backrefs.last().map(|b| b.id.clone()).unwrap_or_default();
@@ -334,13 +350,21 @@ impl State<'_> {
                 return Some(i);
             }
             let (decl, pages) = (d.decl, d.pages.clone());
+            // Shown with the typography of the text (the source's text
+            // is matched without regard to straight or curly quotes).
+            let shown = |t: &Option<String>| {
+                t.as_deref().map(|t| match cx.smart {
+                    true => crate::text::smart_punctuation(t).into_owned(),
+                    false => t.to_string(),
+                })
+            };
             let mut c = new_citation(
                 cx.doc.id_prefix,
                 key,
                 &decl.source,
                 pages,
-                decl.quote.clone(),
-                decl.note.clone(),
+                shown(&decl.quote),
+                shown(&decl.note),
                 cx.lib,
             );
             if let (Some(page), Some(q)) = (&d.quote_page, &decl.quote) {
@@ -454,6 +478,7 @@ fn new_citation(
         source_short: s.short.clone(),
         source_page_url: format!("{}#p-{}", s.permalink, slugify(&pages.first())),
         source_link: pdf_link.clone().or_else(|| s.url.clone()),
+        pdf_page: pdf_link.as_ref().and(pdf_page),
         pdf_link,
         page_label: pages.label(),
         pages,
@@ -464,6 +489,10 @@ fn new_citation(
         backrefs: Vec::new(),
     }
 }
+
+/// U+2060 WORD JOINER, put before every marker (citations and notes) so
+/// that a line never starts with one: it stays with the word before it.
+pub const WORD_JOINER: char = '\u{2060}';
 
 /// Adds a use to `c` and returns its marker's HTML.
 fn marker(c: &mut Citation) -> String {
@@ -496,7 +525,7 @@ fn marker(c: &mut Citation) -> String {
     )
 }
 
-fn backref_label(i: usize) -> String {
+pub(crate) fn backref_label(i: usize) -> String {
     // a…z, then aa, ab, …, zz, then aaa, … as Wikipedia does (bijective
     // base 26: any number of uses has a label).
     let letters = b"abcdefghijklmnopqrstuvwxyz";

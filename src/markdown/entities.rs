@@ -307,8 +307,10 @@ fn sentence(text: &str, start: usize, end: usize) -> String {
     }
     let s = text[from..to].trim();
     if s.chars().count() > 200 {
+        // Cut at a word boundary.
         let cut: String = s.chars().take(197).collect();
-        format!("{}…", cut.trim_end())
+        let cut = cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]);
+        format!("{} …", cut.trim_end())
     } else {
         s.to_string()
     }
@@ -376,6 +378,14 @@ mod tests {
         let excerpt = m.excerpt_of(plain, &plain.to_lowercase());
         assert!(excerpt.starts_with("al"), "{excerpt}");
         assert_eq!(sentence("añb", 2, 2), "añb");
+    }
+
+    #[test]
+    fn long_sentences_are_cut_at_a_word_boundary() {
+        let t = format!("{} i-Soon.", "abcdefgh ".repeat(40));
+        let at = t.find("i-Soon").unwrap();
+        let s = sentence(&t, at, at + 6);
+        assert!(s.ends_with("abcdefgh …"), "{s}");
     }
 
     #[test]

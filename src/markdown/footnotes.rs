@@ -121,7 +121,7 @@ impl Pass for Footnotes {
         let end = out.last().map(|(_, r)| r.end..r.end).unwrap_or(0..0);
         out.push((
             Event::Html(CowStr::from(
-                "<section class=\"footnotes\" aria-labelledby=\"footnotes\">\n<h2 id=\"footnotes\">Notes</h2>\n<ol>\n",
+                "<section class=\"footnotes\" aria-labelledby=\"footnotes\">\n<h2 id=\"footnotes\">Notes</h2>\n<ol type=\"a\">\n",
             )),
             end.clone(),
         ));
@@ -142,7 +142,7 @@ impl Pass for Footnotes {
                 backs.push_str(&format!(
                     " <a class=\"fn-back\" href=\"#fnref-{s}-{k}\" aria-label=\"Back to reference {k} of note {n}\">{mark}</a>",
                     s = escape_html(&slug),
-                    n = note.number.unwrap_or(0),
+                    n = super::citations::backref_label(note.number.unwrap_or(1) - 1),
                 ));
             }
             out.push((
@@ -205,10 +205,19 @@ impl Numbering {
             note.uses += 1;
             let slug = format!("{}{}", self.prefix, slugify(&note.label));
             let k = note.uses;
+            // Kept to the word before it (no space, a word joiner).
+            if let Some((Event::Text(t), _)) = result.last_mut()
+                && t.ends_with([' ', '\t'])
+            {
+                *t = CowStr::from(t.trim_end_matches([' ', '\t']).to_string());
+            }
+            // Notes are lettered (a, b, …), told apart from the numbered
+            // citations.
             let html = format!(
-                "<sup class=\"fnref\" id=\"fnref-{slug}-{k}\"><a href=\"#fn-{slug}\" aria-describedby=\"fn-tip-{slug}-{k}\">{n}</a><span class=\"fn-tip\" id=\"fn-tip-{slug}-{k}\" role=\"tooltip\">{tip}</span></sup>",
+                "{wj}<sup class=\"fnref\" id=\"fnref-{slug}-{k}\"><a href=\"#fn-{slug}\" aria-describedby=\"fn-tip-{slug}-{k}\">{n}</a><span class=\"fn-tip\" id=\"fn-tip-{slug}-{k}\" role=\"tooltip\">{tip}</span></sup>",
+                wj = super::citations::WORD_JOINER,
                 slug = escape_html(&slug),
-                n = note.number.unwrap_or(0),
+                n = super::citations::backref_label(note.number.unwrap_or(1) - 1),
                 tip = escape_html(&self.previews[i]),
             );
             result.push((Event::InlineHtml(CowStr::from(html)), r));

@@ -123,6 +123,9 @@ pub trait Pass: Sync {
 pub struct PassContext<'a> {
     pub doc: Document<'a>,
     pub lib: &'a Library,
+    /// Whether text gets typographic punctuation (`smart_punctuation`): what
+    /// passes write from front matter (a citation's quote and note) too.
+    pub smart: bool,
     /// The result so far (the HTML and word count are set after the passes).
     pub out: Rendered,
 }
@@ -407,6 +410,7 @@ impl Markdown {
         let mut cx = PassContext {
             doc,
             lib: &self.library,
+            smart: self.options.contains(Options::ENABLE_SMART_PUNCTUATION),
             out: Rendered::default(),
         };
         // Past a depth no text needs, nesting is refused before any pass
@@ -443,6 +447,9 @@ impl Markdown {
                 }
                 None => m.text.clone(),
             };
+            if self.options.contains(Options::ENABLE_SMART_PUNCTUATION) {
+                m.excerpt = crate::text::smart_punctuation(&m.excerpt).into_owned();
+            }
         }
         out.html = String::with_capacity(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));

@@ -88,7 +88,11 @@ impl Pass for Quotes {
                 }
                 Event::Start(Tag::Image { .. }) => in_image += 1,
                 Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
-                Event::InlineHtml(html) if html.starts_with(MARKER) => {
+                Event::InlineHtml(html)
+                    if html
+                        .trim_start_matches(super::citations::WORD_JOINER)
+                        .starts_with(MARKER) =>
+                {
                     let n = html.matches(MARKER).count();
                     let uses = next_use..(next_use + n).min(cx.out.citation_uses.len());
                     next_use = uses.end;

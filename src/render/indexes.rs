@@ -134,9 +134,12 @@ impl Contribution {
             let link = format!("{permalink}#{}", u.marker);
             let block_link =
                 block.map_or_else(|| link.clone(), |b| format!("{permalink}#{}", b.id));
-            let excerpt = block
+            let mut excerpt = block
                 .map(|b| claim_sentence(body, b.range.start, u.offset))
                 .unwrap_or_default();
+            if site.config.markdown.smart_punctuation {
+                excerpt = crate::text::smart_punctuation(&excerpt).into_owned();
+            }
             // The quotes it rests on: the citation's own, and the quoted
             // phrases of the text before this marker.
             let quoted: Vec<(&str, ClaimPassage)> = c

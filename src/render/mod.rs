@@ -1,6 +1,7 @@
 //! Stage 3 and 4: render every body's Markdown (in parallel), then every
 //! page through its template (in parallel), into in-memory output files.
 
+pub mod cite;
 pub mod indexes;
 pub mod library;
 pub mod sources;
@@ -411,7 +412,12 @@ pub fn render_each<'s>(
             .value(&sources)
             .value(&glossary)
             .value(&entities)
-            .value(assets);
+            .value(assets)
+            // What pages and listings read of the site's citation style:
+            // the sources' formatted entries, and the formatter of the
+            // page's own citation (its style's text included).
+            .value(&views.site.bibliography)
+            .add(&format!("{:?}", views.site.page_citations));
         h.key()
     });
     let mut base = Context::new();

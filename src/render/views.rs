@@ -70,7 +70,7 @@ impl Head for EntityView<'_> {
     fn head(&self) -> HeadView<'_> {
         HeadView {
             title: self.summary.title,
-            description: self.summary.description,
+            description: &self.summary.description,
             kind: "website",
             date: None,
             updated: None,
@@ -135,6 +135,9 @@ pub struct DocView<'a> {
     pub ancestors: Vec<LinkView<'a>>,
     /// The reference list, in order of first use.
     pub citations: &'a [Citation],
+    /// The reference list grouped by source: each source once, with its
+    /// bibliographic entry, in order of first use.
+    pub references: Vec<ReferenceGroup<'a>>,
     /// The glossary terms linked on the page, in order of first use.
     pub glossary_terms: Vec<TermSummary<'a>>,
     /// The entities mentioned on the page, in order of first mention.
@@ -144,6 +147,28 @@ pub struct DocView<'a> {
     pub anchor_map: String,
     /// schema.org JSON-LD for the page (safe to put in a script element).
     pub json_ld: String,
+    /// "Cite this": the page's citation in the site's style, BibTeX and RIS.
+    pub cite: super::cite::CiteView,
+}
+
+/// A source of a reference list and the citations of the page that rest
+/// on it (the short-footnote style of long encyclopedia articles).
+#[derive(Debug, Serialize)]
+pub struct ReferenceGroup<'a> {
+    /// The source's id.
+    pub source: &'a str,
+    /// The group's id on the page: `ref-<source>`.
+    pub anchor: String,
+    /// The source's short title.
+    pub short: &'a str,
+    /// Its bibliographic entry in the site's citation style, as HTML and as
+    /// plain text.
+    pub entry: &'a str,
+    pub entry_text: &'a str,
+    /// The source's page on this site.
+    pub permalink: String,
+    /// The citations of the source, in order of their numbers.
+    pub citations: Vec<&'a Citation>,
 }
 
 /// `page` in `page.html`.
@@ -195,6 +220,9 @@ pub struct SectionView<'a> {
     /// Its pages, sorted by its `sort_by`.
     pub pages: Vec<PageSummary<'a>>,
     pub subsections: Vec<LinkView<'a>>,
+    /// Whether its body already links every one of its pages (then a theme
+    /// need not list them again).
+    pub pages_linked_in_body: bool,
 }
 
 /// A glossary term, as listed in `glossary` (every template) and in
@@ -232,6 +260,9 @@ pub struct TermEntry<'a> {
     pub content: &'a str,
     /// The definition's citations.
     pub citations: &'a [Citation],
+    /// Those citations grouped by source (ids `ref-<term>-<source>`: the
+    /// glossary's entries share one page).
+    pub references: Vec<ReferenceGroup<'a>>,
     pub used_on: &'a [UsedOn],
 }
 
@@ -252,6 +283,9 @@ pub struct SourceSummary<'a> {
     /// Whether the site has the source's text (quotes are checked).
     pub has_text: bool,
     pub publish_text: bool,
+    /// Whether any page of the site cites it (else it is a related
+    /// document, listed for context).
+    pub cited: bool,
     pub path: String,
     pub permalink: String,
 }
@@ -372,6 +406,11 @@ pub struct SourceView<'a> {
     pub content: &'a str,
     /// The citations of the summary (a source may cite another).
     pub citations: &'a [Citation],
+    /// Those citations grouped by source.
+    pub references: Vec<ReferenceGroup<'a>>,
+    /// The source's own bibliographic entry in the site's citation style
+    /// (HTML).
+    pub entry: &'a str,
     pub extra: &'a Extra,
     /// Page by page: every page of the source when its page count is known
     /// (uncited pages with no claims), else the cited pages.
@@ -390,6 +429,9 @@ pub struct CollectionIndexView<'a> {
     pub terms: Vec<TermEntry<'a>>,
     /// The entities by kind, kinds and entities A to Z (entities only).
     pub groups: Vec<KindGroup<'a>>,
+    /// Every entity A to Z by title, each with its kind and its one-line
+    /// description (entities only).
+    pub entities: Vec<EntitySummary<'a>>,
     /// The sources, with how often each is cited (sources only).
     pub sources: Vec<SourceEntry<'a>>,
     /// schema.org JSON-LD (a `DefinedTermSet` for the glossary).
@@ -402,8 +444,25 @@ pub struct SiteView<'a> {
     /// The home page's subsections: the main navigation.
     pub sections: Vec<LinkView<'a>>,
     pub home: LinkView<'a>,
+    /// The home page's own pages (such as an "About" or "Methodology"
+    /// page), in its order: navigation after the sections.
+    pub pages: Vec<LinkView<'a>>,
+    /// The collections' index pages that exist (glossary, entities,
+    /// sources), each under the title its heading shows.
+    pub collections: Vec<CollectionLink<'a>>,
     /// The newest `updated` or `date` of any page or section.
     pub last_updated: Option<&'a str>,
+}
+
+/// A collection's index page in the navigation.
+#[derive(Debug, Serialize)]
+pub struct CollectionLink<'a> {
+    /// `glossary`, `entities` or `sources`.
+    pub name: &'static str,
+    /// The title of its index page (its `_index.md`'s, or the default).
+    pub title: &'a str,
+    pub path: String,
+    pub permalink: String,
 }
 
 /// Everything a template needs besides the page itself.
@@ -454,7 +513,9 @@ pub struct EntitySummary<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub kind: &'a str,
-    pub description: &'a str,
+    /// Its `description` (in `section.entities` of `entities.html`, else
+    /// the first sentence of its body).
+    pub description: std::borrow::Cow<'a, str>,
     pub path: String,
     pub permalink: String,
 }
@@ -468,6 +529,8 @@ pub struct EntityView<'a> {
     pub content: &'a str,
     pub toc: &'a [TocEntry],
     pub citations: &'a [Citation],
+    /// Those citations grouped by source.
+    pub references: Vec<ReferenceGroup<'a>>,
     pub extra: &'a Extra,
     /// Entities it lists in `related`, and those that list it, A to Z.
     pub related: Vec<EntitySummary<'a>>,
@@ -579,6 +642,28 @@ impl<'a> Views<'a> {
                 .map(|&i| self.section_link(i))
                 .collect(),
             home: self.section_link(SectionId::HOME),
+            pages: home.pages.iter().map(|&i| self.page_link(i)).collect(),
+            collections: [
+                Collection::Glossary,
+                Collection::Entities,
+                Collection::Sources,
+            ]
+            .into_iter()
+            .filter(|&c| self.site.has_index(c))
+            .map(|c| {
+                let path = c.index_path();
+                CollectionLink {
+                    name: c.name(),
+                    title: self
+                        .site
+                        .intro(c)
+                        .and_then(|i| i.meta.title.as_deref())
+                        .unwrap_or(c.title()),
+                    permalink: self.site.config.permalink(&path),
+                    path,
+                }
+            })
+            .collect(),
             last_updated: self.site.last_updated(),
         }
     }
@@ -645,10 +730,25 @@ impl<'a> Views<'a> {
             extra: &meta.extra,
             ancestors,
             citations: &body.citations,
+            references: self.references(&body.citations),
             glossary_terms: self.terms_used(body),
             entities: self.entities_used(body),
             anchor_map: anchor_map(meta),
             json_ld: self.json_ld(meta, path, body),
+            cite: super::cite::cite(
+                &self.site.config,
+                &self.site.page_citations,
+                path,
+                &crate::csl::PageFacts {
+                    title: match title_of(&meta.title) {
+                        "" => &self.site.config.title,
+                        t => t,
+                    },
+                    url: &self.site.config.permalink(path),
+                    date,
+                    updated,
+                },
+            ),
         }
     }
 
@@ -750,6 +850,10 @@ impl<'a> Views<'a> {
                     }),
                     content: &self.glossary_bodies[i].html,
                     citations: &self.glossary_bodies[i].citations,
+                    references: self.references_with_prefix(
+                        &self.glossary_bodies[i].citations,
+                        &format!("{}-", crate::text::slugify(&item.id)),
+                    ),
                     used_on: &self.term_pages[i],
                 }
             })
@@ -837,10 +941,51 @@ impl<'a> Views<'a> {
         if !citations.is_empty() {
             ld["citation"] = citations.into();
         }
-        if !config.title.is_empty() {
-            ld["publisher"] = serde_json::json!({"@type": "Organization", "name": config.title});
+        if !config.publisher.is_empty() {
+            ld["publisher"] =
+                serde_json::json!({"@type": "Organization", "name": config.publisher});
+        }
+        if !config.author.is_empty() {
+            ld["author"] = serde_json::json!({"@type": "Person", "name": config.author});
         }
         script_safe_json(&ld)
+    }
+
+    /// A reference list grouped by source, in order of first use.
+    fn references(&self, citations: &'a [Citation]) -> Vec<ReferenceGroup<'a>> {
+        self.references_with_prefix(citations, "")
+    }
+
+    /// [`Views::references`], their ids prefixed (`ref-<prefix><source>`).
+    fn references_with_prefix(
+        &self,
+        citations: &'a [Citation],
+        prefix: &str,
+    ) -> Vec<ReferenceGroup<'a>> {
+        let mut groups: Vec<ReferenceGroup<'a>> = Vec::new();
+        for c in citations {
+            if let Some(g) = groups.iter_mut().find(|g| g.source == c.source) {
+                g.citations.push(c);
+                continue;
+            }
+            let entry = self.site.bibliography.get(&c.source);
+            groups.push(ReferenceGroup {
+                source: &c.source,
+                anchor: format!("ref-{prefix}{}", crate::text::slugify(&c.source)),
+                short: &c.source_short,
+                entry: entry.map_or("", |f| f.html.as_str()),
+                entry_text: entry.map_or("", |f| f.text.as_str()),
+                permalink: self
+                    .site
+                    .config
+                    .permalink(&Collection::Sources.item_path(&c.source)),
+                citations: vec![c],
+            });
+        }
+        for g in &mut groups {
+            g.citations.sort_by_key(|c| c.number);
+        }
+        groups
     }
 
     pub fn source_summaries(&self) -> Vec<SourceSummary<'a>> {
@@ -865,6 +1010,10 @@ impl<'a> Views<'a> {
             pages: m.pages,
             has_text: self.site.text(&item.id).is_some(),
             publish_text: m.publish_text,
+            cited: self
+                .claims
+                .get(&item.id)
+                .is_some_and(|pages| pages.values().any(|c| !c.is_empty())),
             permalink: self.site.config.permalink(&path),
             path,
         }
@@ -911,6 +1060,12 @@ impl<'a> Views<'a> {
             claim_count: self.claim_count(i),
             content: &self.source_bodies[i].html,
             citations: &self.source_bodies[i].citations,
+            references: self.references(&self.source_bodies[i].citations),
+            entry: self
+                .site
+                .bibliography
+                .get(&item.id)
+                .map_or("", |f| f.html.as_str()),
             extra: &item.parsed.meta.extra,
             page_index,
         }
@@ -995,6 +1150,19 @@ impl<'a> Views<'a> {
         } else {
             Vec::new()
         };
+        let entities = if c == Collection::Entities {
+            let mut all = self.entity_summaries();
+            // Without a `description`, the first sentence of the body.
+            for (e, body) in all.iter_mut().zip(self.entity_bodies) {
+                if e.description.is_empty() {
+                    e.description = first_sentence(&body.html).into();
+                }
+            }
+            all.sort_by_key(|e| (e.title.to_lowercase(), e.id));
+            all
+        } else {
+            Vec::new()
+        };
         CollectionIndexView {
             title: meta.and_then(|m| m.title.as_deref()).unwrap_or(c.title()),
             description: meta.and_then(|m| m.description.as_deref()).unwrap_or(""),
@@ -1003,6 +1171,7 @@ impl<'a> Views<'a> {
             extra: meta.map(|m| &m.extra),
             terms,
             groups,
+            entities,
             sources,
             json_ld,
         }
@@ -1016,7 +1185,7 @@ impl<'a> Views<'a> {
             id: &item.id,
             title: &m.title,
             kind: m.kind.as_deref().unwrap_or("other"),
-            description: m.description.as_deref().unwrap_or(""),
+            description: m.description.as_deref().unwrap_or("").into(),
             permalink: self.site.config.permalink(&path),
             path,
         }
@@ -1100,6 +1269,7 @@ impl<'a> Views<'a> {
             content: &body.html,
             toc: &body.toc,
             citations: &body.citations,
+            references: self.references(&body.citations),
             extra: &m.extra,
             related: related
                 .into_iter()
@@ -1115,8 +1285,21 @@ impl<'a> Views<'a> {
         let mut chain = self.site.section_chain(i);
         chain.pop();
         let chain = chain.into_iter().map(|s| self.section_link(s)).collect();
+        let body = &self.section_bodies[i];
+        // A page is linked when the body has a link to it (as its path or
+        // its permalink; the links themselves are not kept after a build
+        // checked them).
+        let linked = |path: &str| {
+            let permalink = self.site.config.permalink(path);
+            [path, permalink.as_str()].iter().any(|p| {
+                body.html.contains(&format!("href=\"{p}\""))
+                    || body.html.contains(&format!("href=\"{p}#"))
+            })
+        };
         SectionView {
-            doc: self.doc(&s.meta, &s.path, &self.section_bodies[i], chain),
+            pages_linked_in_body: !s.pages.is_empty()
+                && s.pages.iter().all(|&j| linked(&self.site.pages[j].path)),
+            doc: self.doc(&s.meta, &s.path, body, chain),
             pages: s.pages.iter().map(|&j| self.page_summary(j)).collect(),
             subsections: s
                 .subsections
@@ -1125,6 +1308,48 @@ impl<'a> Views<'a> {
                 .collect(),
         }
     }
+}
+
+/// The first sentence of a body's first paragraph, as plain text: without
+/// its citation and note markers, their previews and the paragraph's
+/// controls.
+fn first_sentence(html: &str) -> String {
+    let doc = scraper::Html::parse_fragment(html);
+    let Some(p) = doc
+        .select(&scraper::Selector::parse("p").expect("a valid selector"))
+        .next()
+    else {
+        return String::new();
+    };
+    let mut text = String::new();
+    for node in p.descendants() {
+        let Some(t) = node.value().as_text() else {
+            continue;
+        };
+        let skipped = node.ancestors().any(|a| {
+            a.value().as_element().is_some_and(|e| {
+                e.name() == "sup"
+                    || ["para-link", "term-tip", "cite-tip", "fn-tip"]
+                        .iter()
+                        .any(|c| e.has_class(c, scraper::CaseSensitivity::CaseSensitive))
+            })
+        });
+        if !skipped {
+            text.push_str(t);
+        }
+    }
+    let text = text.replace(crate::markdown::citations::WORD_JOINER, "");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let end = text
+        .match_indices(". ")
+        .map(|(i, _)| i + 1)
+        .find(|&i| {
+            text[i..]
+                .trim_start()
+                .starts_with(|c: char| c.is_uppercase() || c.is_numeric())
+        })
+        .unwrap_or(text.len());
+    text[..end].trim().to_string()
 }
 
 /// A page's `[anchors]` as script-safe JSON, or empty.

@@ -34,14 +34,17 @@ export const SITE_CSP =
   "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /// Starts Chromium with a fresh user-data-dir. Returns the browser context
-/// and a `close` that also removes the profile.
-export async function launch() {
+/// and a `close` that also removes the profile. `options` go to
+/// playwright's `launchPersistentContext` (`{ hasTouch: true, isMobile:
+/// true }` for a phone's touch screen).
+export async function launch(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), "sourcebrief-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
     viewport: { width: 1000, height: 700 },
+    ...options,
   });
   return {
     context,

@@ -75,7 +75,7 @@ fn every_quote_is_checked_against_the_page_it_cites() {
     build_into(&root, &out, &[]);
     let mut files = Vec::new();
     html_files(&out, &mut files);
-    let entry = scraper::Selector::parse(".reference-list li").unwrap();
+    let entry = scraper::Selector::parse(".reference-list .ref-uses > li").unwrap();
     let quote = scraper::Selector::parse(".ref-quote").unwrap();
     let passage = scraper::Selector::parse(".ref-passage").unwrap();
     let mut checked = 0;

@@ -43,8 +43,18 @@ fn sections_sort_their_pages_and_link_neighbours() {
     );
     // Dates: `updated` wins as the last update.
     let new = site.html("by-date/new/index.html");
-    assert_eq!(new.attrs("article time", "datetime"), ["2024-08-20"]);
-    assert_eq!(new.text("article time"), "20 August 2024");
+    assert_eq!(
+        new.attrs("article .byline time", "datetime"),
+        ["2024-08-08", "2024-08-20"]
+    );
+    assert_eq!(
+        new.texts("article .byline time"),
+        ["8 August 2024", "20 August 2024"]
+    );
+    assert!(
+        new.text("article .byline")
+            .contains("Updated 20 August 2024")
+    );
 }
 
 #[test]
@@ -72,6 +82,55 @@ fn slugs_paths_bundles_and_base_url() {
     assert!(sitemap.contains("<loc>https://example.org/docs/about/team/</loc>"));
     let robots = site.read("robots.txt");
     assert!(robots.contains("Sitemap: https://example.org/docs/sitemap.xml"));
+}
+
+#[test]
+fn theme_assets_are_root_relative_and_canonical_urls_absolute() {
+    // Under a base path (`https://example.org/docs`): the assets are linked
+    // from `/docs/…`, so the site is styled from any host that serves it.
+    let site = Fixture::new("slugs");
+    site.build(&[]).ok();
+    let page = site.html("notes/a-better-slug/index.html");
+    let assets: Vec<String> = page
+        .attrs("link[rel=stylesheet]", "href")
+        .into_iter()
+        .chain(page.attrs("script[src]", "src"))
+        .chain(page.attrs("link[rel=icon]", "href"))
+        .collect();
+    assert!(assets.len() >= 2, "{assets:?}");
+    for a in &assets {
+        assert!(a.starts_with("/docs/"), "{a} is not root-relative");
+        let file = a.trim_start_matches("/docs/").split('?').next().unwrap();
+        assert!(site.exists(file), "{a} names no file of the output");
+    }
+    assert_eq!(
+        page.attrs("link[rel=alternate]", "href"),
+        ["https://example.org/docs/atom.xml"]
+    );
+    assert_eq!(
+        page.attrs("meta[property='og:url']", "content"),
+        ["https://example.org/docs/notes/a-better-slug/"]
+    );
+    // At a host's root: `/style.css`.
+    site.build(&["--base-url", "https://press.example/"]).ok();
+    let page = site.html("about/team/index.html");
+    let sheets = page.attrs("link[rel=stylesheet]", "href");
+    assert!(sheets[0].starts_with("/style.css?h="), "{sheets:?}");
+    for a in &sheets {
+        assert!(a.starts_with('/') && !a.starts_with("/docs/"), "{a}");
+    }
+    // `check` follows them under the base path.
+    let out = crate::common::bin()
+        .args(["check", "--root"])
+        .arg(&site.root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -46,21 +46,31 @@ fn markers_number_by_first_use_and_keep_their_number() {
 fn reference_list_links_back_and_out() {
     let site = built();
     let page = site.html("page/index.html");
-    let entries = page.attrs(".reference-list > li", "id");
+    // Each source once, in order of first use, with its uses under it in
+    // the order of their numbers.
     assert_eq!(
-        entries,
+        page.attrs(".reference-list > li", "id"),
+        ["ref-report", "ref-web"]
+    );
+    assert_eq!(
+        page.attrs("#ref-report .ref-uses > li", "id"),
         [
             "cite-reporting-48h",
             "cite-levels",
             "cite-report-p4",
             "cite-report-pp3-4",
-            "cite-web-p2",
             "cite-report-p5",
             "cite-report-p6",
             "cite-report-p7",
             "cite-report-p8",
         ]
     );
+    assert_eq!(
+        page.attrs("#ref-report .ref-uses > li", "value"),
+        ["1", "2", "3", "4", "6", "7", "8", "9"]
+    );
+    assert_eq!(page.attrs("#ref-web .ref-uses > li", "id"), ["cite-web-p2"]);
+    assert_eq!(page.attrs("#ref-web .ref-uses > li", "value"), ["5"]);
     // Wikipedia-style back-links: a, b, c for three uses.
     assert_eq!(
         page.texts("#cite-reporting-48h .backrefs a"),
@@ -75,8 +85,13 @@ fn reference_list_links_back_and_out() {
         ]
     );
     assert_eq!(page.texts("#cite-report-p4 .backrefs a"), ["^"]);
-    // Source, page, quote.
-    assert_eq!(page.text("#cite-reporting-48h .ref-source"), "Report");
+    // The source's full entry once (Chicago, the default style), then each
+    // use: page, quote.
+    assert_eq!(
+        page.text("#ref-report > .ref-entry"),
+        "A long report title. Example Office, 2024. https://example.com/report. About this source"
+    );
+    assert_eq!(page.texts("#ref-report i"), ["A long report title"]);
     assert_eq!(page.text("#cite-reporting-48h .ref-pages"), "p. 3");
     assert_eq!(
         page.text("#cite-reporting-48h .ref-quote"),
@@ -88,15 +103,80 @@ fn reference_list_links_back_and_out() {
         page.attrs("#cite-reporting-48h a.ref-out", "href"),
         ["https://example.com/report.pdf#page=3"]
     );
+    assert_eq!(page.text("#cite-reporting-48h a.ref-out"), "PDF p. 3 ↗");
     assert_eq!(
-        page.attrs("#cite-reporting-48h .ref-source a", "href"),
+        page.attrs("#cite-reporting-48h a.ref-passage", "href"),
         ["https://example.org/sources/report/#p-3"]
     );
-    // A source without a PDF links to its url.
     assert_eq!(
-        page.attrs("#cite-web-p2 a.ref-out", "href"),
+        page.attrs("#ref-report a.ref-source", "href"),
+        ["https://example.org/sources/report/"]
+    );
+    // A source without a PDF: its url once, in its entry, not at each use.
+    assert_eq!(page.count("#cite-web-p2 a.ref-out"), 0);
+    assert_eq!(
+        page.attrs("#ref-web .ref-entry a[href^='https://example.com']", "href"),
         ["https://example.com/web"]
     );
+    let text = site.read("page/index.html");
+    assert_eq!(
+        text.matches("href=\"https://example.com/report\"").count(),
+        1,
+        "the source's URL once"
+    );
+}
+
+#[test]
+fn entries_are_formatted_in_the_configured_csl_style() {
+    let site = Fixture::new("citations");
+    let config = site.root.join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}citation_style = \"apa\"\n")).unwrap();
+    site.build(&[]).ok();
+    let page = site.html("page/index.html");
+    assert_eq!(
+        page.text("#ref-report > .ref-entry"),
+        "A long report title. (2024). Example Office. https://example.com/report About this source"
+    );
+    // The source's page shows its entry too.
+    let source = site.html("sources/report/index.html");
+    assert_eq!(
+        source.text(".source-entry"),
+        "Cite as: A long report title. (2024). Example Office. https://example.com/report"
+    );
+    // A .csl file of the site's own.
+    std::fs::write(
+        &config,
+        format!("{text}citation_style = \"styles/mine.csl\"\n"),
+    )
+    .unwrap();
+    let err = site.build(&[]).failed().stderr();
+    assert!(err.contains("cannot read the citation style"), "{err}");
+    assert!(err.contains("config.toml:3:18"), "{err}");
+    site.write(
+        "styles/mine.csl",
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Mine</title><id>mine</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text variable="title"/></layout></citation>
+  <bibliography><layout><text variable="publisher" suffix=": "/><text variable="title" font-style="italic"/></layout></bibliography>
+</style>
+"#,
+    );
+    site.build(&[]).ok();
+    let page = site.html("page/index.html");
+    assert_eq!(
+        page.text("#ref-report > .ref-entry"),
+        "Example Office: A long report title About this source"
+    );
+    // An unknown name is an error at the setting, with a suggestion.
+    std::fs::write(
+        &config,
+        format!("{text}citation_style = \"chicago-note\"\n"),
+    )
+    .unwrap();
+    let err = site.build(&[]).failed().stderr();
+    assert!(err.contains("did you mean `chicago-notes`?"), "{err}");
 }
 
 #[test]

@@ -198,7 +198,9 @@ impl Page {
             .collect();
         for s in self.0.select(&Self::sel("script")) {
             let typ = s.value().attr("type").unwrap_or("");
-            if s.value().attr("src").is_none() && typ != "application/ld+json" {
+            // A data block (JSON) is never run, so the CSP does not apply.
+            let data = matches!(typ, "application/ld+json" | "application/json");
+            if s.value().attr("src").is_none() && !data {
                 v.push(s.html());
             }
         }

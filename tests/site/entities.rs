@@ -96,11 +96,25 @@ fn related_entities_link_both_ways() {
 fn index_groups_entities_by_kind_and_json_ld_names_aliases() {
     let site = built();
     let index = site.html("entities/index.html");
-    assert_eq!(index.texts("section h2"), ["Alias", "Organization"]);
+    // A to Z by title, each with its kind and one-line description (the
+    // first sentence of its body when it has no `description`).
     assert_eq!(
-        index.texts("section .listing a"),
-        ["shutd0wn", "Anxun College", "CNNVD", "i-Soon"]
+        index.texts(".entity-list > li > a"),
+        ["Anxun College", "CNNVD", "i-Soon", "shutd0wn"]
     );
+    assert_eq!(
+        index.texts(".entity-list .entity-kind"),
+        [
+            "(organization)",
+            "(organization)",
+            "(organization)",
+            "(alias)"
+        ]
+    );
+    for li in index.texts(".entity-list > li") {
+        assert!(li.contains(" — "), "no description: {li}");
+        assert!(!li.contains('['), "a marker in the description: {li}");
+    }
     let entity = site.html("entities/i-soon/index.html");
     let ld: serde_json::Value =
         serde_json::from_str(&entity.text("script[type='application/ld+json']")).unwrap();

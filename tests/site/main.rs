@@ -18,5 +18,6 @@ mod extract;
 mod footnotes_glossary;
 mod init;
 mod netlify;
+mod reader;
 mod source_texts;
 mod validity;

@@ -51,6 +51,27 @@ fn build_command_and_publish_folder() {
 }
 
 #[test]
+fn previews_and_branch_deploys_build_for_their_own_address() {
+    let n = netlify();
+    let context = n["context"].as_table().unwrap();
+    let command = |name: &str| {
+        context[name]["command"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no command for the {name} context"))
+            .to_string()
+    };
+    assert!(command("production").contains("--base-url \"$URL\""));
+    for name in ["deploy-preview", "branch-deploy"] {
+        let c = command(name);
+        assert!(c.contains("-- build"), "{name}: {c}");
+        assert!(
+            c.contains("--base-url \"$DEPLOY_PRIME_URL\""),
+            "{name}: {c}"
+        );
+    }
+}
+
+#[test]
 fn strict_security_headers_on_every_path() {
     let h = headers("/*");
     let csp = site_csp();

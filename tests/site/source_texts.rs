@@ -221,7 +221,8 @@ fn pdf_links_add_the_offset_to_the_printed_page() {
         page.attrs("#cite-fast .ref-out", "href"),
         ["https://example.org/report.pdf#page=2"]
     );
-    assert_eq!(page.text("#cite-fast .ref-out"), "p. 1 in the PDF ↗");
+    // The PDF's own page number (printed page 1 + offset 1).
+    assert_eq!(page.text("#cite-fast .ref-out"), "PDF p. 2 ↗");
     assert_eq!(
         page.attrs("#cite-plain-p2 .ref-out", "href"),
         ["/files/plain.pdf#page=2"]
