@@ -274,20 +274,7 @@ const URL_TOKEN: &str = "https://qqpageurlqq.invalid/";
 /// differs from the other's, so that each can be told apart.
 const DATE_1: (&str, &str, &str) = ("1987", "10", "29");
 const DATE_2: (&str, &str, &str) = ("1986", "09", "28");
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::render::templates::MONTHS;
 
 impl PageCitations {
     /// The templates of `style` for a site with these facts.

@@ -316,7 +316,8 @@ fn read_text(bytes: Vec<u8>, shown: &Path) -> Result<Arc<str>> {
     })
 }
 
-const MONTHS: [&str; 12] = [
+/// English month names (dates in templates and citations).
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
