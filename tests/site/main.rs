@@ -18,6 +18,7 @@ mod extract;
 mod footnotes_glossary;
 mod init;
 mod netlify;
+mod own_words;
 mod reader;
 mod source_texts;
 mod validity;

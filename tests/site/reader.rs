@@ -215,15 +215,15 @@ fn cite_this_gives_the_page_in_the_style_bibtex_and_ris() {
     let data = cite_data(&page);
     assert_eq!(
         data["text"],
-        "The i-Soon briefing editors. “A competitive market: security is limitless.” The i-Soon leaks, explained, November 27, 2026. https://isoon-briefing.netlify.app/briefing/market/. Accessed {MMMM2} {D2}, {Y2}."
+        "The i-Soon briefing editors. “A competitive market, and i-Soon’s slogan ‘security is limitless’.” The i-Soon leaks, explained, November 27, 2026. https://isoon-briefing.netlify.app/briefing/market/. Accessed {MMMM2} {D2}, {Y2}."
     );
     assert_eq!(
         data["bibtex"],
-        "@online{the-i-soon-leaks-explained-briefing-market,\n  author = {{The i-Soon briefing editors}},\n  title = {{A competitive market: security is limitless}},\n  organization = {The i-Soon leaks, explained},\n  date = {2026-11-27},\n  url = {https://isoon-briefing.netlify.app/briefing/market/},\n  urldate = {{Y2}-{MM2}-{DD2}},\n}"
+        "@online{the-i-soon-leaks-explained-briefing-market,\n  author = {{The i-Soon briefing editors}},\n  title = {{A competitive market, and i-Soon’s slogan ‘security is limitless’}},\n  organization = {The i-Soon leaks, explained},\n  date = {2026-11-27},\n  url = {https://isoon-briefing.netlify.app/briefing/market/},\n  urldate = {{Y2}-{MM2}-{DD2}},\n}"
     );
     assert_eq!(
         data["ris"],
-        "TY  - ELEC\nAU  - The i-Soon briefing editors\nTI  - A competitive market: security is limitless\nT2  - The i-Soon leaks, explained\nPY  - 2026\nDA  - 2026/11/27\nUR  - https://isoon-briefing.netlify.app/briefing/market/\nY2  - {Y2}/{MM2}/{DD2}\nLA  - en\nER  - "
+        "TY  - ELEC\nAU  - The i-Soon briefing editors\nTI  - A competitive market, and i-Soon’s slogan ‘security is limitless’\nT2  - The i-Soon leaks, explained\nPY  - 2026\nDA  - 2026/11/27\nUR  - https://isoon-briefing.netlify.app/briefing/market/\nY2  - {Y2}/{MM2}/{DD2}\nLA  - en\nER  - "
     );
     // The home page is cited under the site's title.
     let home = cite_data(&html("index.html"));
